@@ -1,0 +1,121 @@
+# Shared helpers for integration scripts (POSIX sh). Each script is one
+# KTAP document: results print as they come, the document (header, plan,
+# results) goes to $VBUS_KTAP when set, for kunit.py parse.
+# shellcheck shell=sh
+
+CFS=/sys/kernel/config/vbus
+T_N=0
+T_FAILED=0
+T_RES=$(mktemp)
+
+t_result() {	# t_result ok|"not ok" description
+	T_N=$((T_N + 1))
+	echo "$1 $T_N $2" >>"$T_RES"
+	echo "$1 $T_N $2"
+}
+
+t_ok() { t_result ok "$*"; }
+
+t_fail() {
+	T_FAILED=$((T_FAILED + 1))
+	t_result "not ok" "$*"
+}
+
+t_diag() { printf '%s\n' "$*" | sed 's/^/# /' | tee -a "$T_RES"; }
+
+# t_check DESC CMD...: pass when CMD succeeds.
+t_check() {
+	_d=$1
+	shift
+	if _o=$("$@" 2>&1); then
+		t_ok "$_d"
+	else
+		t_diag "$_o"
+		t_fail "$_d"
+	fi
+}
+
+# t_eq DESC EXPECTED ACTUAL
+t_eq() {
+	if [ "$2" = "$3" ]; then
+		t_ok "$1"
+	else
+		t_diag "expected '$2', got '$3'"
+		t_fail "$1"
+	fi
+}
+
+strerror() {
+	case $1 in
+	EPERM) echo "Operation not permitted" ;;
+	ENOENT) echo "No such file or directory" ;;
+	EEXIST) echo "File exists" ;;
+	EINVAL) echo "Invalid argument" ;;
+	EBUSY) echo "Device or resource busy" ;;
+	ENOTEMPTY) echo "Directory not empty" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# t_errno DESC ERRNO OBJECT CMD...: CMD must fail with ERRNO, and when
+# OBJECT is not empty the kernel must have logged a vbus error naming it.
+t_errno() {
+	_d=$1 _e=$2 _obj=$3
+	shift 3
+	_before=$(dmesg | wc -l)
+	if _o=$("$@" 2>&1); then
+		t_diag "'$*' succeeded"
+		t_fail "$_d"
+		return
+	fi
+	case $_o in
+	*"$(strerror "$_e")"*) ;;
+	*)
+		t_diag "'$*' failed with '$_o', expected $_e"
+		t_fail "$_d"
+		return
+		;;
+	esac
+	if [ -n "$_obj" ] &&
+		! dmesg | tail -n +"$((_before + 1))" | grep "vbus" | grep -q -- "$_obj"; then
+		t_diag "no vbus error naming '$_obj' in dmesg"
+		t_fail "$_d"
+		return
+	fi
+	t_ok "$_d"
+}
+
+# Write a value the way a user does: echo VALUE > FILE.
+put() { sh -c 'echo "$1" >"$2"' put "$2" "$1"; }
+
+# Scan for leaks; objects must be unreferenced for 5 s to be reported.
+t_kmemleak() {
+	_k=/sys/kernel/debug/kmemleak
+	if [ ! -w $_k ]; then
+		t_diag "kmemleak not available"
+		t_ok "$1 # SKIP no kmemleak"
+		return
+	fi
+	sleep 6
+	echo scan >$_k
+	echo scan >$_k
+	if [ -s $_k ]; then
+		t_diag "$(head -30 $_k)"
+		t_fail "$1"
+	else
+		t_ok "$1"
+	fi
+}
+
+t_done() {
+	if [ -n "${VBUS_KTAP:-}" ]; then
+		{
+			echo "KTAP version 1"
+			echo "1..$T_N"
+			cat "$T_RES"
+		} >"$VBUS_KTAP"
+	fi
+	echo "# $(basename "$0"): $((T_N - T_FAILED)) passed, $T_FAILED failed"
+	rm -f "$T_RES"
+	[ "$T_FAILED" = 0 ]
+}

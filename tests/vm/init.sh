@@ -1,0 +1,57 @@
+#!/bin/sh
+# PID 1 of the test VM: mount what a system needs over the read-only 9p
+# root, run the script given by run.sh, collect dmesg and kmemleak, halt.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=${TERM:-linux}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mount -t configfs configfs /sys/kernel/config
+mount -t debugfs debugfs /sys/kernel/debug
+
+# Writable overlays keep what the host has in these directories visible.
+for d in /tmp /var/tmp /root /var/lib /etc; do
+	o=/run/overlay$d
+	mkdir -p "$o/upper" "$o/work"
+	mount -t overlay overlay -o "lowerdir=$d,upperdir=$o/upper,workdir=$o/work" "$d" 2>/dev/null ||
+		mount -t tmpfs tmpfs "$d"
+done
+chmod 1777 /tmp /var/tmp
+
+out=/run/vbus-out
+mkdir -p $out
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 vbusout $out
+mount --bind "$vbus_run/root/lib/modules" /lib/modules
+
+hostname vbus-vm
+ip link set lo up
+export VBUS_SRC="$vbus_src" VBUS_OUT=$out
+
+leak=/sys/kernel/debug/kmemleak
+# Forget what boot left behind: only leaks from the run count.
+[ -w $leak ] && { echo scan >$leak; echo clear >$leak; }
+
+if [ -n "$vbus_interactive" ]; then
+	cd "$vbus_src" || cd /
+	setsid -c /bin/bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+else
+	cd "$vbus_src" || cd /
+	{ $out/script; echo $? >$out/rc.tmp; } 2>&1 | tee $out/output
+	# Objects must be unreferenced for 5 s before kmemleak reports them.
+	if [ -w $leak ]; then
+		sleep 6
+		echo scan >$leak
+		echo scan >$leak
+		cat $leak >$out/kmemleak
+	fi
+	dmesg >$out/dmesg
+	mv $out/rc.tmp $out/rc
+fi
+sync
+umount $out 2>/dev/null
+exec busybox reboot -f

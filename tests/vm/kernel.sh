@@ -1,0 +1,91 @@
+#!/bin/sh
+# Build (or reuse) the vbus test kernel from Debian's linux-source package.
+#
+#   kernel.sh KVER FLAVOUR      FLAVOUR is "test" (debug options) or "bench"
+#
+# Prints the build directory on stdout. The build is cached under
+# $VBUS_CACHE (default ~/.cache/vbus), keyed by version, flavour and a hash
+# of the config fragments and this script, so a second run rebuilds nothing.
+# Only a private apt sources list and lists directory are used: the system's
+# apt configuration is never touched.
+set -eu
+
+kver=${1:-6.12}
+flavour=${2:-test}
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${VBUS_CACHE:-$HOME/.cache/vbus}
+
+log() { echo "kernel: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+case $kver in
+6.1) suite=bookworm ;;
+6.12) suite=bookworm-backports ;;
+7.3) suite=trixie-backports ;;
+*) die "unsupported KVER=$kver (6.1, 6.12 or 7.3)" ;;
+esac
+case $flavour in
+test) frags="$here/base.config $here/debug.config" ;;
+bench) frags="$here/base.config $here/bench.config" ;;
+*) die "unsupported flavour $flavour (test or bench)" ;;
+esac
+
+# shellcheck disable=SC2086
+key=$(cat $frags "$here/kernel.sh" | sha256sum | cut -c1-12)
+build=$cache/build/$kver-$flavour-$key
+src=$cache/src/linux-source-$kver
+
+if [ -f "$build/.vbus-done" ]; then
+	log "reusing cached $build"
+	echo "$build"
+	exit 0
+fi
+
+fetch_source() {
+	apt=$cache/apt/$suite
+	mkdir -p "$apt/lists/partial" "$apt/debs"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
+		>"$apt/sources.list"
+	set -- -o Dir::Etc::sourcelist="$apt/sources.list" \
+		-o Dir::Etc::sourceparts=- -o Dir::State::Lists="$apt/lists" \
+		-o APT::Sandbox::User=root
+	log "fetching linux-source-$kver from $suite"
+	apt-get -qq "$@" update >&2
+	(cd "$apt/debs" && rm -f ./*.deb &&
+		apt-get -qq "$@" download "linux-source-$kver" >&2)
+	rm -rf "$apt/unpack"
+	dpkg-deb -x "$apt/debs"/linux-source-"$kver"_*.deb "$apt/unpack"
+	mkdir -p "$cache/src"
+	rm -rf "$src.tmp" && mkdir -p "$src.tmp"
+	tar -C "$src.tmp" -xf "$apt/unpack/usr/src/linux-source-$kver.tar.xz"
+	rm -rf "$src" "$apt/unpack"
+	mv "$src.tmp/linux-source-$kver" "$src"
+	rm -rf "$src.tmp"
+}
+
+[ -f "$src/Makefile" ] || fetch_source
+
+log "configuring $kver ($flavour) in $build"
+rm -rf "$build"
+mkdir -p "$build"
+make -s -C "$src" O="$build" tinyconfig >&2
+# shellcheck disable=SC2086
+(cd "$build" && "$src/scripts/kconfig/merge_config.sh" -m -O "$build" \
+	"$build/.config" $frags >/dev/null)
+make -s -C "$src" O="$build" olddefconfig >&2
+
+# Every option we ask for must have survived olddefconfig.
+missing=
+# shellcheck disable=SC2086
+for opt in $(grep -h '^CONFIG_.*=[ym]$' $frags); do
+	name=${opt%%=*}
+	grep -q "^$name=[ym]$" "$build/.config" || missing="$missing $name"
+done
+[ -z "$missing" ] || log "warning: not set in $kver:$missing"
+
+log "building $kver ($flavour), this takes a few minutes"
+make -s -C "$src" O="$build" -j"$(nproc)" bzImage modules >&2
+make -s -C "$src" O="$build" INSTALL_MOD_PATH="$build/modroot" \
+	modules_install >&2
+touch "$build/.vbus-done"
+echo "$build"

@@ -1,0 +1,97 @@
+#!/bin/sh
+# Boot the test VM and run one script in it as root.
+#
+#   run.sh KVER FLAVOUR SCRIPT     SCRIPT "-" gives an interactive shell
+#
+# The VM (qemu TCG) shares the host's root filesystem read-only over
+# virtio-9p, so it has the host's tools and sees the checkout; /tmp, /run,
+# /var/tmp and /root are writable in the VM. The kernel's modules and the
+# vbus modules are installed (depmod'ed) in its module tree, none loaded.
+#
+# Exit status: the script's, or 1 if the VM printed a kernel splat (BUG,
+# WARNING, KASAN, lockdep, kmemleak after a scan, panic, hung task), or if
+# the script did not finish. $VBUS_OUT, if set, keeps the run's output
+# directory there (output, dmesg, kmemleak, ktap/).
+set -eu
+
+kver=$1
+flavour=$2
+script=$3
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=${VBUS_CACHE:-$HOME/.cache/vbus}
+
+build=$("$here/kernel.sh" "$kver" "$flavour")
+krel=$(cat "$build/include/config/kernel.release")
+
+mkdir -p "$cache"
+run=$(mktemp -d "$cache/run.XXXXXX")
+trap 'rm -rf "$run"' EXIT INT TERM
+out=${VBUS_OUT:-$run/out}
+mkdir -p "$out"
+rm -f "$out/rc" "$out/output" "$out/dmesg" "$out/kmemleak"
+
+# Module tree: the kernel's own modules plus ours in extra/.
+mods=$run/root/lib/modules/$krel
+mkdir -p "$mods/extra"
+cp -a "$build/modroot/lib/modules/$krel/." "$mods/"
+rm -f "$mods/build" "$mods/source"
+cp "$top"/*.ko "$mods/extra/" 2>/dev/null || true
+depmod -b "$run/root" "$krel"
+
+if [ "$script" = - ]; then
+	interactive=1
+else
+	interactive=
+	[ -f "$script" ] || { echo "run: no such script: $script" >&2; exit 2; }
+	cp "$script" "$out/script"
+	chmod +x "$out/script"
+fi
+
+case $flavour in
+test) mem=3G ;;
+*) mem=2G ;;
+esac
+
+cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
+cmdline="$cmdline rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
+cmdline="$cmdline init=$here/init.sh panic=-1 oops=panic loglevel=2 log_buf_len=16M"
+cmdline="$cmdline hung_task_panic=0 vbus_run=$run vbus_src=$top vbus_interactive=$interactive"
+
+set -- qemu-system-x86_64 -machine pc -cpu max -smp 2 -m "$mem" \
+	-kernel "$build/arch/x86/boot/bzImage" -append "$cmdline" \
+	-no-reboot -nodefaults -display none \
+	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
+	-fsdev local,id=out,path="$out",security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=out,mount_tag=vbusout
+
+if [ -n "$interactive" ]; then
+	"$@" -serial mon:stdio
+	exit 0
+fi
+
+console=$run/console
+status=0
+timeout --foreground "${VM_TIMEOUT:-2700}" "$@" -serial stdio </dev/null |
+	tee "$console" || true
+
+splat='BUG:|WARNING:|KASAN|UBSAN|Oops|Kernel panic|INFO: task .* blocked|general protection|ODEBUG|list_(add|del) corruption|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|DEADLOCK|hung_task|watchdog: BUG|refcount_t:'
+if grep -Eq "$splat" "$console" "$out/dmesg" 2>/dev/null; then
+	echo "run: KERNEL SPLAT in the VM:" >&2
+	grep -Eh -A25 "$splat" "$out/dmesg" 2>/dev/null | head -120 >&2 ||
+		grep -Eh -A25 "$splat" "$console" | head -120 >&2
+	status=1
+fi
+if [ -s "$out/kmemleak" ]; then
+	echo "run: KMEMLEAK reports leaks:" >&2
+	head -60 "$out/kmemleak" >&2
+	status=1
+fi
+if [ ! -f "$out/rc" ]; then
+	echo "run: the script did not finish (VM crashed or timed out)" >&2
+	exit 1
+fi
+rc=$(cat "$out/rc")
+[ "$rc" = 0 ] || status=$rc
+exit "$status"

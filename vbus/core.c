@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vbus core: class and connector registries, devices, buses, attach and
+ * detach, connect and disconnect, notifications, and the "vbus" bus_type.
+ *
+ * Locking: vbus_lock protects every list here and the topology fields of
+ * struct vbus and struct vbus_device. It is never held across device_del()
+ * (sysfs readers of the "vbus" attribute take it, and device_del() waits
+ * for them) nor across configfs group registration.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "vbus_internal.h"
+
+/* Protects the lists below and all topology fields; see the top comment. */
+DEFINE_MUTEX(vbus_lock);
+static LIST_HEAD(vbus_classes);
+static LIST_HEAD(vbus_connectors);
+static LIST_HEAD(vbus_buses);
+static LIST_HEAD(vbus_devices);
+static BLOCKING_NOTIFIER_HEAD(vbus_notifier);
+/* Parent of every vbus device in sysfs: /sys/devices/vbus/. */
+static struct device *vbus_root;
+
+/* Kbuild defines VBUS_UEVENT_CONST where uevent takes a const device. */
+#ifdef VBUS_UEVENT_CONST
+static int vbus_uevent(const struct device *dev, struct kobj_uevent_env *env)
+#else
+static int vbus_uevent(struct device *dev, struct kobj_uevent_env *env)
+#endif
+{
+	const struct vbus_device *vdev = to_vbus_device((struct device *)dev);
+
+	return add_uevent_var(env, "MODALIAS=vbus:%s", vdev->class->name);
+}
+
+static ssize_t device_class_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_vbus_device(dev)->class->name);
+}
+static DEVICE_ATTR_RO(device_class);
+
+static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "vbus:%s\n", to_vbus_device(dev)->class->name);
+}
+static DEVICE_ATTR_RO(modalias);
+
+static ssize_t vbus_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct vbus_device *vdev = to_vbus_device(dev);
+	ssize_t len;
+
+	mutex_lock(&vbus_lock);
+	len = sysfs_emit(buf, "%s\n", vdev->bus ? vbus_name(vdev->bus) : "");
+	mutex_unlock(&vbus_lock);
+	return len;
+}
+static DEVICE_ATTR_RO(vbus);
+
+static struct attribute *vbus_dev_attrs[] = {
+	&dev_attr_device_class.attr,
+	&dev_attr_modalias.attr,
+	&dev_attr_vbus.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vbus_dev);
+
+/*
+ * The type of device.bus: const where the driver core takes a const
+ * bus_type (6.4+), writable on 6.1, whose bus_register() writes to it.
+ */
+static typeof(*((struct device *)NULL)->bus) vbus_bus_type = {
+	.name = "vbus",
+	.uevent = vbus_uevent,
+	.dev_groups = vbus_dev_groups,
+};
+
+static void vbus_notify(enum vbus_event event, struct vbus *bus,
+			struct vbus_device *vdev)
+{
+	struct vbus_event_info info = {
+		.bus = bus,
+		.vdev = vdev,
+		.connector = vdev ? NULL : bus->connector,
+	};
+
+	lockdep_assert_held(&vbus_lock);
+	blocking_notifier_call_chain(&vbus_notifier, event, &info);
+}
+
+/**
+ * vbus_register_notifier() - subscribe to topology events
+ * @nb: notifier block; its callback gets an &enum vbus_event and a
+ *	&struct vbus_event_info, with the topology mutex held
+ *
+ * Return: 0 or a negative errno.
+ */
+int vbus_register_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&vbus_notifier, nb);
+}
+EXPORT_SYMBOL_GPL(vbus_register_notifier);
+
+/**
+ * vbus_unregister_notifier() - unsubscribe from topology events
+ * @nb: notifier block given to vbus_register_notifier()
+ */
+void vbus_unregister_notifier(struct notifier_block *nb)
+{
+	blocking_notifier_chain_unregister(&vbus_notifier, nb);
+}
+EXPORT_SYMBOL_GPL(vbus_unregister_notifier);
+
+static bool vbus_name_valid(const char *what, const char *name)
+{
+	size_t len = strnlen(name, VBUS_NAME_MAX);
+
+	if (!len || len >= VBUS_NAME_MAX || strchr(name, '/')) {
+		pr_err("%s name '%.*s' is empty, too long (max %d) or has '/'\n",
+		       what, VBUS_NAME_MAX, name, VBUS_NAME_MAX - 1);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * vbus_class_register() - register a device class
+ * @class: the class, with name, owner and ops set
+ *
+ * Makes devices/<name>/ appear in configfs.
+ *
+ * Return: 0, -EINVAL for an incomplete class, -EEXIST for a taken name.
+ */
+int vbus_class_register(struct vbus_class *class)
+{
+	struct vbus_class *c;
+	int ret;
+
+	if (!class->name || !class->ops || !class->ops->create ||
+	    !class->ops->release || !vbus_name_valid("class", class->name))
+		return -EINVAL;
+
+	mutex_lock(&vbus_lock);
+	list_for_each_entry(c, &vbus_classes, node) {
+		if (!strcmp(c->name, class->name)) {
+			mutex_unlock(&vbus_lock);
+			pr_err("class %s: already registered\n", class->name);
+			return -EEXIST;
+		}
+	}
+	list_add_tail(&class->node, &vbus_classes);
+	mutex_unlock(&vbus_lock);
+
+	ret = vbus_configfs_add_class(class);
+	if (ret) {
+		mutex_lock(&vbus_lock);
+		list_del(&class->node);
+		mutex_unlock(&vbus_lock);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vbus_class_register);
+
+/**
+ * vbus_class_unregister() - unregister a device class
+ * @class: a registered class without devices (its module is not in use)
+ */
+void vbus_class_unregister(struct vbus_class *class)
+{
+	vbus_configfs_remove_class(class);
+	mutex_lock(&vbus_lock);
+	list_del(&class->node);
+	mutex_unlock(&vbus_lock);
+}
+EXPORT_SYMBOL_GPL(vbus_class_unregister);
+
+static void vbus_device_release(struct device *dev)
+{
+	struct vbus_device *vdev = to_vbus_device(dev);
+	struct module *owner = vdev->class->owner;
+
+	vdev->class->ops->release(vdev);
+	module_put(owner);
+}
+
+/**
+ * vbus_device_create() - create a device of a class
+ * @class: a registered class
+ * @name: device name, unique across all classes
+ *
+ * The device is added to the driver model and pins the class module. The
+ * caller owns the returned device until vbus_device_destroy().
+ *
+ * Return: the device, or ERR_PTR(-EINVAL, -EEXIST, -ENODEV, -ENOMEM, ...).
+ */
+struct vbus_device *vbus_device_create(struct vbus_class *class,
+				       const char *name)
+{
+	struct vbus_device *vdev, *other;
+	int ret;
+
+	if (!vbus_name_valid("device", name))
+		return ERR_PTR(-EINVAL);
+	if (!try_module_get(class->owner))
+		return ERR_PTR(-ENODEV);
+
+	vdev = class->ops->create(name);
+	if (IS_ERR_OR_NULL(vdev)) {
+		module_put(class->owner);
+		return vdev ? vdev : ERR_PTR(-ENOMEM);
+	}
+	vdev->class = class;
+	INIT_LIST_HEAD(&vdev->bus_node);
+	INIT_LIST_HEAD(&vdev->node);
+	config_group_init_type_name(&vdev->group, name, &class->device_type);
+	device_initialize(&vdev->dev);
+	vdev->dev.bus = &vbus_bus_type;
+	vdev->dev.parent = vbus_root;
+	vdev->dev.release = vbus_device_release;
+	ret = dev_set_name(&vdev->dev, "%s", name);
+	if (ret)
+		goto err_put;
+
+	/* Reserve the name first: device_add() of a duplicate would WARN. */
+	mutex_lock(&vbus_lock);
+	list_for_each_entry(other, &vbus_devices, node) {
+		if (!strcmp(vbus_device_name(other), name)) {
+			mutex_unlock(&vbus_lock);
+			pr_err("device %s: name already used by a %s device\n",
+			       name, other->class->name);
+			ret = -EEXIST;
+			goto err_put;
+		}
+	}
+	list_add_tail(&vdev->node, &vbus_devices);
+	mutex_unlock(&vbus_lock);
+
+	ret = device_add(&vdev->dev);
+	if (ret) {
+		pr_err("device %s: device_add failed: %d\n", name, ret);
+		mutex_lock(&vbus_lock);
+		list_del(&vdev->node);
+		mutex_unlock(&vbus_lock);
+		goto err_put;
+	}
+	return vdev;
+
+err_put:
+	put_device(&vdev->dev);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(vbus_device_create);
+
+/**
+ * vbus_device_destroy() - destroy a device made by vbus_device_create()
+ * @vdev: the device; it must not be on a bus
+ *
+ * Removes the device from the driver model and drops the creator's
+ * reference; memory goes when the last vbus_device_put() is done.
+ *
+ * Return: 0, or -EBUSY if the device is on a bus.
+ */
+int vbus_device_destroy(struct vbus_device *vdev)
+{
+	mutex_lock(&vbus_lock);
+	if (vdev->bus) {
+		pr_err("device %s: on bus %s, detach it first\n",
+		       vbus_device_name(vdev), vbus_name(vdev->bus));
+		mutex_unlock(&vbus_lock);
+		return -EBUSY;
+	}
+	list_del_init(&vdev->node);
+	mutex_unlock(&vbus_lock);
+
+	device_del(&vdev->dev);
+	config_item_put(&vdev->group.cg_item);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vbus_device_destroy);
+
+/**
+ * vbus_device_get() - take a reference on a device
+ * @vdev: the device
+ *
+ * Return: @vdev.
+ */
+struct vbus_device *vbus_device_get(struct vbus_device *vdev)
+{
+	get_device(&vdev->dev);
+	return vdev;
+}
+EXPORT_SYMBOL_GPL(vbus_device_get);
+
+/**
+ * vbus_device_put() - drop a reference taken by vbus_device_get()
+ * @vdev: the device
+ */
+void vbus_device_put(struct vbus_device *vdev)
+{
+	put_device(&vdev->dev);
+}
+EXPORT_SYMBOL_GPL(vbus_device_put);
+
+/**
+ * vbus_create() - create a bus
+ * @name: bus name, unique among buses
+ *
+ * Return: the bus, owned by the caller until vbus_destroy(), or
+ * ERR_PTR(-EINVAL, -EEXIST, -ENOMEM).
+ */
+struct vbus *vbus_create(const char *name)
+{
+	struct vbus *bus, *other;
+
+	if (!vbus_name_valid("bus", name))
+		return ERR_PTR(-EINVAL);
+	bus = kzalloc(sizeof(*bus), GFP_KERNEL);
+	if (!bus)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&bus->devices);
+	vbus_bus_init_group(bus, name);
+
+	mutex_lock(&vbus_lock);
+	list_for_each_entry(other, &vbus_buses, node) {
+		if (!strcmp(vbus_name(other), name)) {
+			mutex_unlock(&vbus_lock);
+			pr_err("bus %s: already exists\n", name);
+			config_item_put(&bus->group.cg_item);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	list_add_tail(&bus->node, &vbus_buses);
+	mutex_unlock(&vbus_lock);
+	return bus;
+}
+EXPORT_SYMBOL_GPL(vbus_create);
+
+static void vbus_disconnect_locked(struct vbus *bus)
+{
+	const struct vbus_connector *conn = bus->connector;
+
+	lockdep_assert_held(&vbus_lock);
+	conn->ops->disconnect(bus);
+	vbus_notify(VBUS_EVENT_BUS_DISCONNECTED, bus, NULL);
+	bus->connector = NULL;
+	bus->connector_priv = NULL;
+	module_put(conn->owner);
+}
+
+/**
+ * vbus_destroy() - destroy a bus made by vbus_create()
+ * @bus: the bus; it must hold no device. A connected bus is disconnected.
+ *
+ * Return: 0, or -EBUSY if devices are still on the bus.
+ */
+int vbus_destroy(struct vbus *bus)
+{
+	mutex_lock(&vbus_lock);
+	if (!list_empty(&bus->devices)) {
+		pr_err("bus %s: still holds devices\n", vbus_name(bus));
+		mutex_unlock(&vbus_lock);
+		return -EBUSY;
+	}
+	if (bus->connector)
+		vbus_disconnect_locked(bus);
+	list_del_init(&bus->node);
+	mutex_unlock(&vbus_lock);
+
+	config_item_put(&bus->group.cg_item);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vbus_destroy);
+
+/**
+ * vbus_attach() - put a device on a bus
+ * @bus: the bus
+ * @vdev: a device that is on no bus
+ *
+ * On a connected bus the connector hot-plugs the device into the client.
+ * The bus holds a device reference while the device is on it.
+ *
+ * Return: 0, -EBUSY if @vdev is already on a bus, or the connector's error.
+ */
+int vbus_attach(struct vbus *bus, struct vbus_device *vdev)
+{
+	int ret = 0;
+
+	mutex_lock(&vbus_lock);
+	if (vdev->bus) {
+		pr_err("device %s: already on bus %s\n",
+		       vbus_device_name(vdev), vbus_name(vdev->bus));
+		ret = -EBUSY;
+		goto out;
+	}
+	if (list_empty(&vdev->node)) {
+		pr_err("device %s: being destroyed\n", vbus_device_name(vdev));
+		ret = -ENODEV;
+		goto out;
+	}
+	vdev->bus = bus;
+	list_add_tail(&vdev->bus_node, &bus->devices);
+	if (bus->connector) {
+		ret = bus->connector->ops->attach(bus, vdev);
+		if (ret) {
+			pr_err("bus %s: connector %s refused device %s: %d\n",
+			       vbus_name(bus), bus->connector->name,
+			       vbus_device_name(vdev), ret);
+			list_del_init(&vdev->bus_node);
+			vdev->bus = NULL;
+			goto out;
+		}
+	}
+	get_device(&vdev->dev);
+	vbus_notify(VBUS_EVENT_DEVICE_ADDED, bus, vdev);
+out:
+	mutex_unlock(&vbus_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vbus_attach);
+
+/**
+ * vbus_detach() - take a device off its bus
+ * @vdev: the device
+ *
+ * On a connected bus the connector hot-unplugs the device first.
+ *
+ * Return: 0, or -ENOENT if the device is on no bus.
+ */
+int vbus_detach(struct vbus_device *vdev)
+{
+	struct vbus *bus;
+
+	mutex_lock(&vbus_lock);
+	bus = vdev->bus;
+	if (!bus) {
+		mutex_unlock(&vbus_lock);
+		pr_err("device %s: not on a bus\n", vbus_device_name(vdev));
+		return -ENOENT;
+	}
+	if (bus->connector)
+		bus->connector->ops->detach(bus, vdev);
+	list_del_init(&vdev->bus_node);
+	vdev->bus = NULL;
+	vbus_notify(VBUS_EVENT_DEVICE_REMOVED, bus, vdev);
+	mutex_unlock(&vbus_lock);
+	put_device(&vdev->dev);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vbus_detach);
+
+/**
+ * vbus_connector_register() - make a connector available to buses
+ * @conn: the connector, with name, owner and complete ops
+ *
+ * Return: 0, -EINVAL for an incomplete connector or the reserved name
+ * "none", -EEXIST for a taken name.
+ */
+int vbus_connector_register(struct vbus_connector *conn)
+{
+	const struct vbus_connector_ops *ops = conn->ops;
+	struct vbus_connector *c;
+	int ret = 0;
+
+	if (!conn->name || !ops || !ops->connect || !ops->disconnect ||
+	    !ops->attach || !ops->detach || !strcmp(conn->name, "none") ||
+	    !vbus_name_valid("connector", conn->name))
+		return -EINVAL;
+
+	mutex_lock(&vbus_lock);
+	list_for_each_entry(c, &vbus_connectors, node) {
+		if (!strcmp(c->name, conn->name)) {
+			pr_err("connector %s: already registered\n", c->name);
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+	list_add_tail(&conn->node, &vbus_connectors);
+out:
+	mutex_unlock(&vbus_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vbus_connector_register);
+
+/**
+ * vbus_connector_unregister() - withdraw a connector
+ * @conn: a registered connector that serves no bus
+ */
+void vbus_connector_unregister(struct vbus_connector *conn)
+{
+	mutex_lock(&vbus_lock);
+	list_del(&conn->node);
+	mutex_unlock(&vbus_lock);
+}
+EXPORT_SYMBOL_GPL(vbus_connector_unregister);
+
+static struct vbus_connector *vbus_connector_find(const char *name)
+{
+	struct vbus_connector *c;
+
+	list_for_each_entry(c, &vbus_connectors, node)
+		if (sysfs_streq(name, c->name))
+			return c;
+	return NULL;
+}
+
+/**
+ * vbus_connect() - connect a bus, switch its connector, or disconnect it
+ * @bus: the bus
+ * @name: a registered connector's name, or "none" to disconnect; one
+ *	trailing newline is ignored
+ *
+ * Switching from one connector to another disconnects the first. A
+ * connected bus holds a reference on its connector's module.
+ *
+ * Return: 0, -EINVAL for an unknown connector, or the connector's error.
+ */
+int vbus_connect(struct vbus *bus, const char *name)
+{
+	struct vbus_connector *conn = NULL;
+	int ret = 0;
+
+	mutex_lock(&vbus_lock);
+	if (!sysfs_streq(name, "none")) {
+		conn = vbus_connector_find(name);
+		if (!conn) {
+			pr_err("bus %s: unknown connector '%.*s'\n",
+			       vbus_name(bus), (int)strcspn(name, "\n"), name);
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	if (bus->connector == conn)
+		goto out;
+	if (bus->connector)
+		vbus_disconnect_locked(bus);
+	if (!conn)
+		goto out;
+	if (!try_module_get(conn->owner)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ret = conn->ops->connect(bus);
+	if (ret) {
+		pr_err("bus %s: connector %s failed: %d\n", vbus_name(bus),
+		       conn->name, ret);
+		module_put(conn->owner);
+		goto out;
+	}
+	bus->connector = conn;
+	vbus_notify(VBUS_EVENT_BUS_CONNECTED, bus, NULL);
+out:
+	mutex_unlock(&vbus_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vbus_connect);
+
+/**
+ * vbus_device_config_lock() - begin changing a client-visible attribute
+ * @vdev: the device
+ *
+ * Class attribute stores call this first: attributes a client sees may not
+ * change while the device's bus is connected. On success the topology
+ * mutex is held until vbus_device_config_unlock().
+ *
+ * Return: 0, or -EBUSY (with a message naming the device) if connected.
+ */
+int vbus_device_config_lock(struct vbus_device *vdev)
+{
+	mutex_lock(&vbus_lock);
+	if (vdev->bus && vdev->bus->connector) {
+		pr_err("device %s: bus %s is connected (%s); disconnect it to change attributes\n",
+		       vbus_device_name(vdev), vbus_name(vdev->bus),
+		       vdev->bus->connector->name);
+		mutex_unlock(&vbus_lock);
+		return -EBUSY;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vbus_device_config_lock);
+
+/**
+ * vbus_device_config_unlock() - end an attribute change
+ * @vdev: the device passed to a successful vbus_device_config_lock()
+ */
+void vbus_device_config_unlock(struct vbus_device *vdev)
+{
+	mutex_unlock(&vbus_lock);
+}
+EXPORT_SYMBOL_GPL(vbus_device_config_unlock);
+
+static int __init vbus_init(void)
+{
+	int ret;
+
+	ret = bus_register(&vbus_bus_type);
+	if (ret)
+		return ret;
+	vbus_root = root_device_register("vbus");
+	if (IS_ERR(vbus_root)) {
+		ret = PTR_ERR(vbus_root);
+		goto err_bus;
+	}
+	ret = vbus_configfs_init();
+	if (ret)
+		goto err_root;
+	return 0;
+
+err_root:
+	root_device_unregister(vbus_root);
+err_bus:
+	bus_unregister(&vbus_bus_type);
+	return ret;
+}
+
+static void __exit vbus_exit(void)
+{
+	vbus_configfs_exit();
+	root_device_unregister(vbus_root);
+	bus_unregister(&vbus_bus_type);
+}
+
+module_init(vbus_init);
+module_exit(vbus_exit);
+MODULE_DESCRIPTION("vbus: generic in-kernel virtual bus");
+MODULE_LICENSE("GPL");
