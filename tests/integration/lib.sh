@@ -85,8 +85,22 @@ t_errno() {
 	t_ok "$_d"
 }
 
-# Write a value the way a user does: echo VALUE > FILE.
-put() { sh -c 'echo "$1" >"$2"' put "$2" "$1"; }
+# Write a value the way a user does: echo VALUE > FILE. bash, because
+# dash reports every failed write as "I/O error", hiding the errno.
+put() { bash -c 'echo "$1" >"$2"' put "$2" "$1"; }
+
+# t_in_use DESC MODULE: rmmod MODULE must be refused as in use.
+t_in_use() {
+	if _o=$(rmmod "$2" 2>&1); then
+		t_diag "rmmod $2 succeeded"
+		t_fail "$1"
+	else
+		case $_o in
+		*"in use"*) t_ok "$1" ;;
+		*) t_diag "$_o" && t_fail "$1" ;;
+		esac
+	fi
+}
 
 # Scan for leaks; objects must be unreferenced for 5 s to be reported.
 t_kmemleak() {
@@ -97,7 +111,6 @@ t_kmemleak() {
 		return
 	fi
 	sleep 6
-	echo scan >$_k
 	echo scan >$_k
 	if [ -s $_k ]; then
 		t_diag "$(head -30 $_k)"

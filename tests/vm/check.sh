@@ -41,10 +41,19 @@ step "sparse C=2" sh "$here/sparse.sh" "$kver"
 step "checkpatch --strict" sh "$here/checkpatch.sh"
 step "build against the $kver test kernel, W=1" \
 	make -C "$kdir" M="$top" W=1 $werror modules
-step "debug VM run: no splat, no leak" env VBUS_OUT="$work/out" \
-	sh "$here/run.sh" "$kver" test "$here/check-in-vm.sh"
+n=$((n + 1))
+echo "=== debug VM run: KUnit and integration tests"
+if VBUS_OUT="$work/out" sh "$here/run.sh" "$kver" test "$here/check-in-vm.sh"; then
+	echo "ok $n debug VM run: no splat, no leak" >>"$static.body"
+else
+	echo "not ok $n debug VM run: no splat, no leak" >>"$static.body"
+fi
 { echo "KTAP version 1"; echo "1..$n"; cat "$static.body"; } >"$static"
 cp "$static" "$work/out/ktap/static.ktap"
+
+# Keep the last run's results for a look afterwards.
+rm -rf "$cache/last-check"
+cp -r "$work/out" "$cache/last-check"
 
 passed=0
 failed=0

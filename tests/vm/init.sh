@@ -32,20 +32,19 @@ hostname vbus-vm
 ip link set lo up
 export VBUS_SRC="$vbus_src" VBUS_OUT=$out
 
+# Boot leaves no kmemleak report on these kernels (measured), and a scan
+# costs about 20 s under TCG with KASAN: scan once, at the end.
 leak=/sys/kernel/debug/kmemleak
-# Forget what boot left behind: only leaks from the run count.
-[ -w $leak ] && { echo scan >$leak; echo clear >$leak; }
 
 if [ -n "$vbus_interactive" ]; then
 	cd "$vbus_src" || cd /
 	setsid -c /bin/bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
 else
 	cd "$vbus_src" || cd /
-	{ $out/script; echo $? >$out/rc.tmp; } 2>&1 | tee $out/output
+	{ $vbus_interp "$vbus_script"; echo $? >$out/rc.tmp; } 2>&1 | tee $out/output
 	# Objects must be unreferenced for 5 s before kmemleak reports them.
 	if [ -w $leak ]; then
 		sleep 6
-		echo scan >$leak
 		echo scan >$leak
 		cat $leak >$out/kmemleak
 	fi

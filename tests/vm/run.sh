@@ -14,6 +14,7 @@
 # directory there (output, dmesg, kmemleak, ktap/).
 set -eu
 
+interp=
 kver=$1
 flavour=$2
 script=$3
@@ -44,8 +45,16 @@ if [ "$script" = - ]; then
 else
 	interactive=
 	[ -f "$script" ] || { echo "run: no such script: $script" >&2; exit 2; }
-	cp "$script" "$out/script"
-	chmod +x "$out/script"
+	script=$(readlink -f "$script")
+	# The VM sees the host's files at the same paths, except where it
+	# mounts its own /run, /dev, /proc and /sys: copy a script from there.
+	case $script in
+	/run/* | /dev/* | /proc/* | /sys/*)
+		cp "$script" "$out/script"
+		script=/run/vbus-out/script
+		;;
+	esac
+	[ -x "$script" ] || interp=sh
 fi
 
 case $flavour in
@@ -56,7 +65,7 @@ esac
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
 cmdline="$cmdline rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 cmdline="$cmdline init=$here/init.sh panic=-1 oops=panic loglevel=2 log_buf_len=16M"
-cmdline="$cmdline hung_task_panic=0 vbus_run=$run vbus_src=$top vbus_interactive=$interactive"
+cmdline="$cmdline kunit.enable=1 vbus_run=$run vbus_src=$top vbus_interactive=$interactive vbus_script=$script vbus_interp=${interp:-}"
 
 set -- qemu-system-x86_64 -machine pc -cpu max -smp 2 -m "$mem" \
 	-kernel "$build/arch/x86/boot/bzImage" -append "$cmdline" \
@@ -76,7 +85,7 @@ status=0
 timeout --foreground "${VM_TIMEOUT:-2700}" "$@" -serial stdio </dev/null |
 	tee "$console" || true
 
-splat='BUG:|WARNING:|KASAN|UBSAN|Oops|Kernel panic|INFO: task .* blocked|general protection|ODEBUG|list_(add|del) corruption|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|DEADLOCK|hung_task|watchdog: BUG|refcount_t:'
+splat='BUG:|WARNING:|KASAN|UBSAN|Oops|Kernel panic|INFO: task .* blocked|general protection|ODEBUG|list_(add|del) corruption|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|DEADLOCK|watchdog: BUG|refcount_t:'
 if grep -Eq "$splat" "$console" "$out/dmesg" 2>/dev/null; then
 	echo "run: KERNEL SPLAT in the VM:" >&2
 	grep -Eh -A25 "$splat" "$out/dmesg" 2>/dev/null | head -120 >&2 ||
