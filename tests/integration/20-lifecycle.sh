@@ -3,7 +3,7 @@
 # a connected bus torn down in the wrong order is refused, not wedged.
 . "$(dirname "$0")/lib.sh"
 
-CYCLES=${CYCLES:-30}
+CYCLES=${CYCLES:-10}
 t_check "modprobe vbus_ref and vbus_testconn" \
 	sh -c 'modprobe vbus_ref && modprobe vbus_testconn'
 

@@ -39,6 +39,10 @@ werror=KCFLAGS=-Werror
 step "build against Debian's stock headers, W=1" sh "$here/stock-build.sh"
 step "sparse C=2" sh "$here/sparse.sh" "$kver"
 step "checkpatch --strict" sh "$here/checkpatch.sh"
+step "Documentation/*.rst is valid reStructuredText" \
+	python3 "$here/rstcheck.py" "$top"/Documentation/*.rst
+step "vbusctl parses under sh, bash and busybox sh" sh -c \
+	"sh -n configfs-scripts/vbusctl && bash -n configfs-scripts/vbusctl && busybox sh -n configfs-scripts/vbusctl"
 step "build against the $kver test kernel, W=1" \
 	make -C "$kdir" M="$top" W=1 $werror modules
 n=$((n + 1))

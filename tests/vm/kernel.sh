@@ -30,16 +30,16 @@ bench) frags="$here/base.config $here/bench.config" ;;
 *) die "unsupported flavour $flavour (test or bench)" ;;
 esac
 
+# Fast path: these fragments were configured before, and that build is done.
 # shellcheck disable=SC2086
-key=$(cat $frags "$here/kernel.sh" | sha256sum | cut -c1-12)
-build=$cache/build/$kver-$flavour-$key
-src=$cache/src/linux-source-$kver
-
-if [ -f "$build/.vbus-done" ]; then
-	log "reusing cached $build"
-	echo "$build"
+fkey=$(cat $frags "$here/kernel.sh" | sha256sum | cut -c1-12)
+alias=$cache/build/$kver-$flavour-f$fkey
+if [ -f "$alias/.vbus-done" ]; then
+	log "reusing cached $(readlink -f "$alias")"
+	readlink -f "$alias"
 	exit 0
 fi
+src=$cache/src/linux-source-$kver
 
 fetch_source() {
 	apt=$cache/apt/$suite
@@ -65,27 +65,42 @@ fetch_source() {
 
 [ -f "$src/Makefile" ] || fetch_source
 
-log "configuring $kver ($flavour) in $build"
-rm -rf "$build"
-mkdir -p "$build"
-make -s -C "$src" O="$build" tinyconfig >&2
+# The build is keyed by the resulting .config: fragments that change
+# nothing for this version (an option it lacks) reuse the same build.
+tmp=$cache/build/tmp-$kver-$flavour-$$
+rm -rf "$tmp"
+mkdir -p "$tmp"
+log "configuring $kver ($flavour)"
+make -s -C "$src" O="$tmp" tinyconfig >&2
 # shellcheck disable=SC2086
-(cd "$build" && "$src/scripts/kconfig/merge_config.sh" -m -O "$build" \
-	"$build/.config" $frags >/dev/null)
-make -s -C "$src" O="$build" olddefconfig >&2
+(cd "$tmp" && "$src/scripts/kconfig/merge_config.sh" -m -O "$tmp" \
+	"$tmp/.config" $frags >/dev/null)
+make -s -C "$src" O="$tmp" olddefconfig >&2
 
 # Every option we ask for must have survived olddefconfig.
 missing=
 # shellcheck disable=SC2086
 for opt in $(grep -h '^CONFIG_.*=[ym]$' $frags); do
 	name=${opt%%=*}
-	grep -q "^$name=[ym]$" "$build/.config" || missing="$missing $name"
+	grep -q "^$name=[ym]$" "$tmp/.config" || missing="$missing $name"
 done
 [ -z "$missing" ] || log "warning: not set in $kver:$missing"
 
+ckey=$(grep '^CONFIG_' "$tmp/.config" | sha256sum | cut -c1-12)
+build=$cache/build/$kver-$flavour-$ckey
+if [ -f "$build/.vbus-done" ]; then
+	rm -rf "$tmp"
+	ln -sfn "$build" "$alias"
+	log "reusing cached $build"
+	echo "$build"
+	exit 0
+fi
+rm -rf "$build"
+mv "$tmp" "$build"
 log "building $kver ($flavour), this takes a few minutes"
 make -s -C "$src" O="$build" -j"$(nproc)" bzImage modules >&2
 make -s -C "$src" O="$build" INSTALL_MOD_PATH="$build/modroot" \
 	modules_install >&2
 touch "$build/.vbus-done"
+ln -sfn "$build" "$alias"
 echo "$build"
