@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the native transport's units: shm-signal (coalescing,
+ * enable/disable without lost wakeups) and the host side of ioq (wrap
+ * around, full and empty rings, and a table of malformed rings, each
+ * stopping the queue without a splat).
+ */
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <linux/vbus_queue.h>
+
+/* shm-signal */
+
+static int notified;
+
+static void count_notify(struct shm_signal *s)
+{
+	notified++;
+}
+
+static const struct shm_signal_ops count_ops = { .notify = count_notify };
+
+struct sig_pair {
+	struct shm_signal_desc desc;
+	struct shm_signal host, client;
+};
+
+static struct sig_pair *sig_pair(struct kunit *test)
+{
+	struct sig_pair *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	shm_signal_init(&p->host, &p->desc, SHM_SIGNAL_TO_SOUTH, &count_ops);
+	shm_signal_init(&p->client, &p->desc, SHM_SIGNAL_TO_NORTH, &count_ops);
+	notified = 0;
+	return p;
+}
+
+static void signal_delivered_when_enabled(struct kunit *test)
+{
+	struct sig_pair *p = sig_pair(test);
+
+	KUNIT_EXPECT_FALSE(test, shm_signal_enable(&p->client));
+	KUNIT_EXPECT_TRUE(test, shm_signal_inject(&p->host));
+	KUNIT_EXPECT_EQ(test, notified, 1);
+	KUNIT_EXPECT_TRUE(test, shm_signal_take(&p->client));
+	/* Nothing new: a second take finds no event. */
+	KUNIT_EXPECT_FALSE(test, shm_signal_take(&p->client));
+}
+
+static void signal_burst_coalesces(struct kunit *test)
+{
+	struct sig_pair *p = sig_pair(test);
+	int i;
+
+	shm_signal_enable(&p->client);
+	for (i = 0; i < 16; i++)
+		shm_signal_inject(&p->host);
+	KUNIT_EXPECT_EQ(test, notified, 1);
+	KUNIT_EXPECT_TRUE(test, shm_signal_take(&p->client));
+	/* Taken: the next event notifies again. */
+	KUNIT_EXPECT_TRUE(test, shm_signal_inject(&p->host));
+	KUNIT_EXPECT_EQ(test, notified, 2);
+}
+
+static void signal_disabled_loses_nothing(struct kunit *test)
+{
+	struct sig_pair *p = sig_pair(test);
+
+	shm_signal_disable(&p->client);
+	KUNIT_EXPECT_FALSE(test, shm_signal_inject(&p->host));
+	KUNIT_EXPECT_EQ(test, notified, 0);
+	/* Re-enabling reports the event posted while disabled. */
+	KUNIT_EXPECT_TRUE(test, shm_signal_enable(&p->client));
+	KUNIT_EXPECT_TRUE(test, shm_signal_take(&p->client));
+	KUNIT_EXPECT_FALSE(test, shm_signal_enable(&p->client));
+}
+
+static void signal_directions_independent(struct kunit *test)
+{
+	struct sig_pair *p = sig_pair(test);
+
+	shm_signal_enable(&p->host);
+	shm_signal_disable(&p->client);
+	KUNIT_EXPECT_TRUE(test, shm_signal_inject(&p->client));
+	KUNIT_EXPECT_FALSE(test, shm_signal_inject(&p->host));
+	KUNIT_EXPECT_EQ(test, p->desc.irq[SHM_SIGNAL_TO_SOUTH].pending, 1);
+	KUNIT_EXPECT_EQ(test, p->desc.irq[SHM_SIGNAL_TO_NORTH].pending, 0);
+	KUNIT_EXPECT_EQ(test, p->desc.irq[SHM_SIGNAL_TO_NORTH].dirty, 1);
+}
+
+static struct kunit_case signal_cases[] = {
+	KUNIT_CASE(signal_delivered_when_enabled),
+	KUNIT_CASE(signal_burst_coalesces),
+	KUNIT_CASE(signal_disabled_loses_nothing),
+	KUNIT_CASE(signal_directions_independent),
+	{}
+};
+
+static struct kunit_suite signal_suite = {
+	.name = "vbus_shm_signal",
+	.test_cases = signal_cases,
+};
+
+/* ioq: a client side written here, the host side under test */
+
+#define RING_COUNT	8
+#define REGION_SIZE	(64 * 1024)
+#define RING_BYTES	(sizeof(struct ioq_ring) + \
+			 RING_COUNT * sizeof(struct ioq_desc))
+#define BUF_BASE	4096
+
+struct ioq_fixture {
+	void *region;
+	struct vbus_memctx mem;
+	struct ioq_ring *ring;
+	struct ioq ioq;
+	u32 head;	/* client's avail head */
+};
+
+static struct ioq_fixture *ioq_fixture(struct kunit *test, u32 count)
+{
+	struct ioq_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->region = kunit_kzalloc(test, REGION_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->region);
+	vbus_memctx_init_kernel(&f->mem, f->region, REGION_SIZE);
+	f->ring = f->region;
+	f->ring->magic = cpu_to_le32(IOQ_MAGIC);
+	f->ring->version = cpu_to_le32(IOQ_VERSION);
+	f->ring->count = cpu_to_le32(count);
+	f->ring->signal.magic = cpu_to_le32(SHM_SIGNAL_MAGIC);
+	f->ring->signal.version = cpu_to_le32(SHM_SIGNAL_VERSION);
+	notified = 0;
+	return f;
+}
+
+static int fixture_init(struct ioq_fixture *f)
+{
+	return ioq_init(&f->ioq, "kunit/q", &f->mem, 0, BUF_BASE, &count_ops);
+}
+
+static void post(struct ioq_fixture *f, u64 addr, u32 len, u64 cookie)
+{
+	u32 count = le32_to_cpu(f->ring->count);
+	struct ioq_desc *d = &f->ring->desc[f->head & (count - 1)];
+
+	d->cookie = cpu_to_le64(cookie);
+	d->addr = cpu_to_le64(addr);
+	d->len = cpu_to_le32(len);
+	d->flags = cpu_to_le32(IOQ_DESC_F_HOST_OWNED);
+	f->head++;
+	f->ring->idx[IOQ_IDX_AVAIL].head = cpu_to_le32(f->head);
+}
+
+static struct ioq_fixture *ready(struct kunit *test)
+{
+	struct ioq_fixture *f = ioq_fixture(test, RING_COUNT);
+
+	KUNIT_ASSERT_EQ(test, fixture_init(f), 0);
+	return f;
+}
+
+static void ioq_empty(struct kunit *test)
+{
+	struct ioq_fixture *f = ready(test);
+	struct vbus_buf buf;
+
+	KUNIT_EXPECT_EQ(test, f->ioq.q.ops->pop(&f->ioq.q, &buf), -EAGAIN);
+	KUNIT_EXPECT_FALSE(test, f->ioq.q.broken);
+}
+
+static void ioq_wraparound(struct kunit *test)
+{
+	struct ioq_fixture *f = ready(test);
+	struct vbus_queue *q = &f->ioq.q;
+	struct vbus_buf buf;
+	u32 i, round;
+	char data[8];
+
+	/* Five rounds of five buffers wrap an eight-slot ring three times. */
+	for (round = 0; round < 5; round++) {
+		for (i = 0; i < 5; i++)
+			post(f, BUF_BASE + 64 * i, 64, round * 5 + i);
+		for (i = 0; i < 5; i++) {
+			u32 n = round * 5 + i;
+			struct ioq_desc *d;
+
+			KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
+			KUNIT_EXPECT_EQ(test, buf.id, n % RING_COUNT);
+			KUNIT_EXPECT_EQ(test, buf.addr, BUF_BASE + 64 * i);
+			d = &f->ring->desc[buf.id];
+			snprintf(data, sizeof(data), "%u", n);
+			KUNIT_EXPECT_EQ(test, vbus_memctx_copy_to(q->mem, buf.addr,
+								  data, 8), 0);
+			KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 8), 0);
+			KUNIT_EXPECT_EQ(test, le64_to_cpu(d->cookie), n);
+			KUNIT_EXPECT_EQ(test, le32_to_cpu(d->len), 8);
+			KUNIT_EXPECT_EQ(test, le32_to_cpu(d->flags), 0);
+		}
+		KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), -EAGAIN);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(f->ring->idx[IOQ_IDX_USED].head),
+				(round + 1) * 5);
+	}
+	KUNIT_EXPECT_FALSE(test, q->broken);
+}
+
+static void ioq_full(struct kunit *test)
+{
+	struct ioq_fixture *f = ready(test);
+	struct vbus_queue *q = &f->ioq.q;
+	struct vbus_buf buf;
+	int i;
+
+	for (i = 0; i < RING_COUNT; i++)
+		post(f, BUF_BASE, 128, i);
+	for (i = 0; i < RING_COUNT; i++)
+		KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), 0);
+	KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), -EAGAIN);
+	KUNIT_EXPECT_FALSE(test, q->broken);
+}
+
+static void ioq_push_rules(struct kunit *test)
+{
+	struct ioq_fixture *f = ready(test);
+	struct vbus_queue *q = &f->ioq.q;
+	struct vbus_buf buf = { .id = 0, .len = 64 }, popped;
+
+	/* Nothing popped: nothing to complete. */
+	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 0), -EINVAL);
+	post(f, BUF_BASE, 64, 1);
+	post(f, BUF_BASE, 64, 2);
+	KUNIT_ASSERT_EQ(test, q->ops->pop(q, &popped), 0);
+	KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
+	/* In order only, and never more than the buffer holds. */
+	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, q->ops->push(q, &popped, 65), -EINVAL);
+	KUNIT_EXPECT_EQ(test, q->ops->push(q, &popped, 64), 0);
+	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 64), 0);
+	KUNIT_EXPECT_FALSE(test, q->broken);
+}
+
+static void ioq_notify_no_lost_wakeup(struct kunit *test)
+{
+	struct ioq_fixture *f = ready(test);
+	struct vbus_queue *q = &f->ioq.q;
+	struct shm_signal client;
+	struct vbus_buf buf;
+
+	shm_signal_init(&client, &f->ring->signal, SHM_SIGNAL_TO_NORTH,
+			&count_ops);
+	q->ops->disable_notify(q);
+	post(f, BUF_BASE, 64, 1);
+	/* The client's kick while the host polls is not delivered... */
+	KUNIT_EXPECT_FALSE(test, shm_signal_inject(&client));
+	/* ...but re-enabling reports the work. */
+	KUNIT_EXPECT_TRUE(test, q->ops->enable_notify(q));
+	KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), 0);
+	shm_signal_take(&f->ioq.signal);
+	KUNIT_EXPECT_FALSE(test, q->ops->enable_notify(q));
+	/* Completions notify the client once it enabled them. */
+	shm_signal_enable(&client);
+	q->ops->push(q, &buf, 0);
+	q->ops->signal(q);
+	q->ops->signal(q);
+	KUNIT_EXPECT_EQ(test, notified, 1);
+}
+
+/* Malformed rings: each must stop the queue, report it, and no more. */
+
+struct bad_ring {
+	const char *name;
+	void (*spoil)(struct ioq_fixture *f);
+};
+
+static void spoil_index(struct ioq_fixture *f)
+{
+	f->ring->idx[IOQ_IDX_AVAIL].head = cpu_to_le32(RING_COUNT + 1);
+}
+
+static void spoil_index_backwards(struct ioq_fixture *f)
+{
+	f->ring->idx[IOQ_IDX_AVAIL].head = cpu_to_le32(-1U);
+}
+
+static void spoil_len(struct ioq_fixture *f)
+{
+	f->ring->desc[0].len = cpu_to_le32(REGION_SIZE);
+}
+
+static void spoil_len_zero(struct ioq_fixture *f)
+{
+	f->ring->desc[0].len = 0;
+}
+
+static void spoil_addr(struct ioq_fixture *f)
+{
+	f->ring->desc[0].addr = cpu_to_le64(REGION_SIZE);
+}
+
+static void spoil_addr_wrap(struct ioq_fixture *f)
+{
+	f->ring->desc[0].addr = cpu_to_le64(-64ULL);
+}
+
+static void spoil_owner(struct ioq_fixture *f)
+{
+	f->ring->desc[0].flags = 0;
+}
+
+static const struct bad_ring bad_rings[] = {
+	{ "index past count", spoil_index },
+	{ "index behind tail", spoil_index_backwards },
+	{ "length over the buffer", spoil_len },
+	{ "empty buffer", spoil_len_zero },
+	{ "address outside the region", spoil_addr },
+	{ "address wrapping around", spoil_addr_wrap },
+	{ "ownership flipped underneath", spoil_owner },
+};
+
+static void bad_ring_desc(const struct bad_ring *b, char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_ring, bad_rings, bad_ring_desc);
+
+static void ioq_malformed(struct kunit *test)
+{
+	const struct bad_ring *b = test->param_value;
+	struct ioq_fixture *f = ready(test);
+	struct vbus_queue *q = &f->ioq.q;
+	struct vbus_buf buf = {};
+
+	post(f, BUF_BASE, 64, 1);
+	b->spoil(f);
+	KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), -EIO);
+	KUNIT_EXPECT_TRUE(test, q->broken);
+	/* Stopped: nothing more is read or written. */
+	post(f, BUF_BASE, 64, 2);
+	KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), -EIO);
+	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 0), -EIO);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(f->ring->idx[IOQ_IDX_USED].head), 0);
+}
+
+/* Malformed ring headers: refused at init. */
+
+struct bad_header {
+	const char *name;
+	u32 magic, version, count;
+	u64 addr;
+	size_t size;
+};
+
+static const struct bad_header bad_headers[] = {
+	{ "bad magic", 0xdeadbeef, IOQ_VERSION, 8, 0, BUF_BASE },
+	{ "bad version", IOQ_MAGIC, 99, 8, 0, BUF_BASE },
+	{ "zero count", IOQ_MAGIC, IOQ_VERSION, 0, 0, BUF_BASE },
+	{ "count not a power of two", IOQ_MAGIC, IOQ_VERSION, 6, 0, BUF_BASE },
+	{ "count over the maximum", IOQ_MAGIC, IOQ_VERSION, 8192, 0, REGION_SIZE },
+	{ "count beyond the ring size", IOQ_MAGIC, IOQ_VERSION, 8, 0, RING_BYTES - 1 },
+	{ "ring outside the region", IOQ_MAGIC, IOQ_VERSION, 8, REGION_SIZE - 64, BUF_BASE },
+	{ "ring misaligned", IOQ_MAGIC, IOQ_VERSION, 8, 4, BUF_BASE },
+	{ "ring smaller than its header", IOQ_MAGIC, IOQ_VERSION, 8, 0, 8 },
+};
+
+static void bad_header_desc(const struct bad_header *b, char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_header, bad_headers, bad_header_desc);
+
+static void ioq_bad_header(struct kunit *test)
+{
+	const struct bad_header *b = test->param_value;
+	struct ioq_fixture *f = ioq_fixture(test, b->count);
+	struct ioq_ring *ring = f->region + (b->addr & ~7ULL);
+
+	if (b->addr < REGION_SIZE - sizeof(*ring)) {
+		ring->magic = cpu_to_le32(b->magic);
+		ring->version = cpu_to_le32(b->version);
+		ring->count = cpu_to_le32(b->count);
+		ring->signal.magic = cpu_to_le32(SHM_SIGNAL_MAGIC);
+		ring->signal.version = cpu_to_le32(SHM_SIGNAL_VERSION);
+	}
+	KUNIT_EXPECT_EQ(test, ioq_init(&f->ioq, "kunit/bad", &f->mem, b->addr,
+				       b->size, &count_ops), -EINVAL);
+}
+
+static struct kunit_case ioq_cases[] = {
+	KUNIT_CASE(ioq_empty),
+	KUNIT_CASE(ioq_wraparound),
+	KUNIT_CASE(ioq_full),
+	KUNIT_CASE(ioq_push_rules),
+	KUNIT_CASE(ioq_notify_no_lost_wakeup),
+	KUNIT_CASE_PARAM(ioq_malformed, bad_ring_gen_params),
+	KUNIT_CASE_PARAM(ioq_bad_header, bad_header_gen_params),
+	{}
+};
+
+static struct kunit_suite ioq_suite = {
+	.name = "vbus_ioq",
+	.test_cases = ioq_cases,
+};
+
+kunit_test_suites(&signal_suite, &ioq_suite);
+
+MODULE_DESCRIPTION("KUnit tests for shm-signal and ioq");
+MODULE_LICENSE("GPL");
