@@ -64,14 +64,18 @@ esac
 
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
 cmdline="$cmdline rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
-cmdline="$cmdline init=$here/init.sh panic=-1 oops=panic loglevel=2 log_buf_len=16M"
+cmdline="$cmdline init=$here/init.sh panic=-1 oops=panic loglevel=${VBUS_LOGLEVEL:-2} log_buf_len=16M"
 cmdline="$cmdline kunit.enable=1 vbus_run=$run vbus_src=$top vbus_interactive=$interactive vbus_script=$script vbus_interp=${interp:-}"
 
+# The root share is tagged twice: 6.1 looks for "root", later kernels for
+# "/dev/root".
 set -- qemu-system-x86_64 -machine pc -cpu max -smp 2 -m "$mem" \
 	-kernel "$build/arch/x86/boot/bzImage" -append "$cmdline" \
 	-no-reboot -nodefaults -display none \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
+	-fsdev local,id=root61,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=root61,mount_tag=root \
 	-fsdev local,id=out,path="$out",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=out,mount_tag=vbusout
 
