@@ -8,6 +8,11 @@
  * Attributes (client visible, so frozen while the bus is connected):
  *   label	a printable string of at most REF_LABEL_MAX - 1 bytes
  *   value	an unsigned 32-bit number
+ *
+ * Clients (devices/ref/ref_client.c over the native connector) open the
+ * device and read both with VBUS_REF_CALL_GET_CONFIG. They cannot change
+ * while a client can see them: stores are refused on a connected bus, and
+ * a disconnect waits for calls in flight.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +20,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vbus.h>
+#include <uapi/linux/vbus_ref.h>
 
 #define REF_LABEL_MAX	32
 
@@ -114,9 +120,42 @@ static void ref_release(struct vbus_device *vdev)
 	kfree(container_of(vdev, struct ref_device, vdev));
 }
 
+static int ref_open(struct vbus_device *vdev, u32 version)
+{
+	if (version != VBUS_REF_VERSION) {
+		pr_err("device %s: client speaks version %u, not %u\n",
+		       vbus_device_name(vdev), version, VBUS_REF_VERSION);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int ref_call(struct vbus_device *vdev, u32 func, void *data,
+		    size_t len)
+{
+	struct ref_device *ref = container_of(vdev, struct ref_device, vdev);
+	struct vbus_ref_config *config = data;
+
+	if (func != VBUS_REF_CALL_GET_CONFIG) {
+		pr_err("device %s: unknown call %u\n", vbus_device_name(vdev),
+		       func);
+		return -EOPNOTSUPP;
+	}
+	if (len != sizeof(*config)) {
+		pr_err("device %s: call %u with %zu bytes, expected %zu\n",
+		       vbus_device_name(vdev), func, len, sizeof(*config));
+		return -EINVAL;
+	}
+	config->value = cpu_to_le32(ref->value);
+	strscpy(config->label, ref->label, sizeof(config->label));
+	return 0;
+}
+
 static const struct vbus_class_ops ref_ops = {
 	.create = ref_create,
 	.release = ref_release,
+	.open = ref_open,
+	.call = ref_call,
 };
 
 static struct vbus_class ref_class = {

@@ -41,10 +41,19 @@ struct vbus_device;
  *	&struct vbus_device or an ERR_PTR. Must not register anything: the
  *	core does that.
  * @release: free the device; called once, when its last reference is gone.
+ * @open: a client starts using the device with interface @version;
+ *	optional
+ * @close: the client stopped (also called on hot-unplug if it did not)
+ * @call: a synchronous device call from the client: function @func with
+ *	@len bytes at @data, in and out; optional. @data is the client's and
+ *	must be validated like any other client input.
  */
 struct vbus_class_ops {
 	struct vbus_device *(*create)(const char *name);
 	void (*release)(struct vbus_device *vdev);
+	int (*open)(struct vbus_device *vdev, u32 version);
+	void (*close)(struct vbus_device *vdev);
+	int (*call)(struct vbus_device *vdev, u32 func, void *data, size_t len);
 };
 
 /**

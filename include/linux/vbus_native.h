@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vbus native connector: the proxy bus on which in-kernel client drivers
+ * find the devices of natively connected vbus buses.
+ *
+ * Writing "native" to buses/<bus>/connector adds one struct
+ * vbus_proxy_device per device on the bus to the "vbus-proxy" bus_type;
+ * drivers match on the device's type (its class name) and udev/modprobe
+ * load them through MODALIAS=vbus-proxy:<type>. Detach or disconnect
+ * removes the proxy device, which unbinds its driver first.
+ */
+#ifndef _LINUX_VBUS_NATIVE_H
+#define _LINUX_VBUS_NATIVE_H
+
+#include <linux/device.h>
+#include <linux/mutex.h>
+#include <linux/vbus.h>
+
+/**
+ * struct vbus_proxy_device - a vbus device as a client driver sees it
+ * @dev: on the "vbus-proxy" bus; its refcount owns this struct
+ * @vdev: the vbus device, referenced until @dev is released
+ * @lock: serialises client calls against hot-unplug
+ * @gone: set (under @lock) once the device left the bus: calls fail with
+ *	-ENODEV
+ * @opened: the client opened the device and has not closed it (under @lock)
+ * @node: entry in the connector's per-bus list (vbus topology mutex)
+ */
+struct vbus_proxy_device {
+	struct device dev;
+	struct vbus_device *vdev;
+	struct mutex lock;	/* client calls vs. hot-unplug */
+	bool gone;
+	bool opened;
+	struct list_head node;
+};
+
+/**
+ * struct vbus_proxy_driver - a client driver for one device type
+ * @type: the class name it drives, e.g. "ref" or "venet"
+ * @probe: bind to a device
+ * @remove: unbind: stop using the device (hot-unplug ends here)
+ * @driver: the driver-model driver; set .name and .owner
+ */
+struct vbus_proxy_driver {
+	const char *type;
+	int (*probe)(struct vbus_proxy_device *pdev);
+	void (*remove)(struct vbus_proxy_device *pdev);
+	struct device_driver driver;
+};
+
+static inline struct vbus_proxy_device *to_vbus_proxy(struct device *dev)
+{
+	return container_of(dev, struct vbus_proxy_device, dev);
+}
+
+int __vbus_proxy_driver_register(struct vbus_proxy_driver *drv,
+				 struct module *owner);
+#define vbus_proxy_driver_register(drv) \
+	__vbus_proxy_driver_register(drv, THIS_MODULE)
+void vbus_proxy_driver_unregister(struct vbus_proxy_driver *drv);
+
+int vbus_proxy_open(struct vbus_proxy_device *pdev, u32 version);
+void vbus_proxy_close(struct vbus_proxy_device *pdev);
+int vbus_proxy_call(struct vbus_proxy_device *pdev, u32 func, void *data,
+		    size_t len);
+
+#endif /* _LINUX_VBUS_NATIVE_H */
