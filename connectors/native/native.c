@@ -196,6 +196,36 @@ int vbus_proxy_call(struct vbus_proxy_device *pdev, u32 func, void *data,
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_call);
 
+/**
+ * vbus_proxy_shm() - register a shared-memory ring with the device
+ * @pdev: an open proxy device
+ * @ring: the ring; the client keeps it and its memory alive until it
+ *	closes the device
+ *
+ * Return: 0 (@ring->kick is then set), -ENODEV once unplugged, -EBADF if
+ * not open, -EOPNOTSUPP, or the device model's validation error.
+ */
+int vbus_proxy_shm(struct vbus_proxy_device *pdev, struct vbus_shm_ring *ring)
+{
+	const struct vbus_class_ops *ops = pdev->vdev->class->ops;
+	int ret;
+
+	if (!ring->mem || !ring->interrupt)
+		return -EINVAL;
+	mutex_lock(&pdev->lock);
+	if (pdev->gone)
+		ret = -ENODEV;
+	else if (!pdev->opened)
+		ret = -EBADF;
+	else if (!ops->shm)
+		ret = -EOPNOTSUPP;
+	else
+		ret = ops->shm(pdev->vdev, ring);
+	mutex_unlock(&pdev->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_shm);
+
 static void vbus_proxy_release(struct device *dev)
 {
 	struct vbus_proxy_device *pdev = to_vbus_proxy(dev);

@@ -34,6 +34,7 @@
 
 struct vbus;
 struct vbus_device;
+struct vbus_shm_ring;
 
 /**
  * struct vbus_class_ops - what a device class implements
@@ -47,6 +48,9 @@ struct vbus_device;
  * @call: a synchronous device call from the client: function @func with
  *	@len bytes at @data, in and out; optional. @data is the client's and
  *	must be validated like any other client input.
+ * @shm: the client registers a ring in its shared memory; optional.
+ *	The device model validates it (ioq_init()), fills @ring->kick, and
+ *	stops using it in @close.
  */
 struct vbus_class_ops {
 	struct vbus_device *(*create)(const char *name);
@@ -54,6 +58,7 @@ struct vbus_class_ops {
 	int (*open)(struct vbus_device *vdev, u32 version);
 	void (*close)(struct vbus_device *vdev);
 	int (*call)(struct vbus_device *vdev, u32 func, void *data, size_t len);
+	int (*shm)(struct vbus_device *vdev, struct vbus_shm_ring *ring);
 };
 
 /**

@@ -15,6 +15,7 @@
 #include <linux/device.h>
 #include <linux/mutex.h>
 #include <linux/vbus.h>
+#include <linux/vbus_queue.h>
 
 /**
  * struct vbus_proxy_device - a vbus device as a client driver sees it
@@ -49,6 +50,31 @@ struct vbus_proxy_driver {
 	struct device_driver driver;
 };
 
+/**
+ * struct vbus_shm_ring - a ring the client registers with the device
+ * @id: which ring, as the device type's ABI numbers them
+ * @mem: the client's shared region (a kernel memory context); the client
+ *	keeps it alive until it closed the device
+ * @offset: where the struct ioq_ring starts in @mem
+ * @len: bytes of @mem the ring may use
+ * @interrupt: set by the client: the device signalled this ring. Atomic
+ *	context.
+ * @kick: set by the device model: the client calls it to notify the
+ *	device of new buffers. Atomic context is fine.
+ * @client_priv: for @interrupt
+ * @device_priv: for @kick
+ */
+struct vbus_shm_ring {
+	u32 id;
+	struct vbus_memctx *mem;
+	u64 offset;
+	size_t len;
+	void (*interrupt)(struct vbus_shm_ring *ring);
+	void (*kick)(struct vbus_shm_ring *ring);
+	void *client_priv;
+	void *device_priv;
+};
+
 static inline struct vbus_proxy_device *to_vbus_proxy(struct device *dev)
 {
 	return container_of(dev, struct vbus_proxy_device, dev);
@@ -64,5 +90,6 @@ int vbus_proxy_open(struct vbus_proxy_device *pdev, u32 version);
 void vbus_proxy_close(struct vbus_proxy_device *pdev);
 int vbus_proxy_call(struct vbus_proxy_device *pdev, u32 func, void *data,
 		    size_t len);
+int vbus_proxy_shm(struct vbus_proxy_device *pdev, struct vbus_shm_ring *ring);
 
 #endif /* _LINUX_VBUS_NATIVE_H */

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * venet client driver over the native connector: a netdev whose frames
+ * travel through two ioq rings in a region of this driver's memory.
+ *
+ * Region layout: RX ring, TX ring, then VENET_RING_SIZE buffers for each;
+ * slot i of a ring always uses buffer i of that ring. The region lives
+ * from probe to remove, after the device is closed.
+ *
+ * TX: xmit (under the netdev TX lock) fills the next slot and kicks; NAPI
+ * reaps completions. RX: NAPI takes filled buffers and posts them again.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_vlan.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/vmalloc.h>
+#include <linux/vbus_native.h>
+#include <uapi/linux/vbus_venet.h>
+
+#define VENET_RING_SIZE	256
+
+/**
+ * struct venet_cring - client side of one ring
+ * @ring: the ring in our region
+ * @sig: our end of its shm-signal
+ * @shm: its registration with the device
+ * @buf_base: offset of buffer 0 in the region
+ * @head: next avail slot we post (ours)
+ * @used_tail: next used slot we reap (ours)
+ */
+struct venet_cring {
+	struct ioq_ring *ring;
+	struct shm_signal sig;
+	struct vbus_shm_ring shm;
+	u64 buf_base;
+	u32 head;
+	u32 used_tail;
+};
+
+/**
+ * struct venet_client - per-device state (the netdev's private area)
+ * @pdev: our proxy device
+ * @ndev: our netdev
+ * @region: shared memory (vmalloc), freed after close
+ * @mem: memory context over @region
+ * @buf_size: bytes per buffer
+ * @napi: RX and TX completion processing
+ * @rx: frames from the device
+ * @tx: frames to the device
+ */
+struct venet_client {
+	struct vbus_proxy_device *pdev;
+	struct net_device *ndev;
+	void *region;
+	struct vbus_memctx mem;
+	u32 buf_size;
+	struct napi_struct napi;
+	struct venet_cring rx, tx;
+};
+
+static void *slot_buf(struct venet_client *c, struct venet_cring *r, u32 slot)
+{
+	return c->region + r->buf_base + (u64)slot * c->buf_size;
+}
+
+static void cring_post(struct venet_client *c, struct venet_cring *r, u32 len)
+{
+	u32 slot = r->head & (VENET_RING_SIZE - 1);
+	struct ioq_desc *d = &r->ring->desc[slot];
+
+	d->addr = cpu_to_le64(r->buf_base + (u64)slot * c->buf_size);
+	d->len = cpu_to_le32(len);
+	/* The buffer before the ownership that hands it over. */
+	smp_wmb();
+	WRITE_ONCE(d->flags, cpu_to_le32(IOQ_DESC_F_HOST_OWNED));
+	r->head++;
+}
+
+static void cring_publish(struct venet_cring *r)
+{
+	/* The descriptors before the index that publishes them. */
+	smp_wmb();
+	WRITE_ONCE(r->ring->idx[IOQ_IDX_AVAIL].head, cpu_to_le32(r->head));
+	shm_signal_inject(&r->sig);
+}
+
+static u32 cring_used_head(struct venet_cring *r)
+{
+	u32 head = le32_to_cpu(READ_ONCE(r->ring->idx[IOQ_IDX_USED].head));
+
+	/* The index before the descriptors it covers. */
+	smp_rmb();
+	return head;
+}
+
+static netdev_tx_t venet_client_xmit(struct sk_buff *skb,
+				     struct net_device *ndev)
+{
+	struct venet_client *c = netdev_priv(ndev);
+	struct venet_cring *r = &c->tx;
+	u32 slot = r->head & (VENET_RING_SIZE - 1);
+
+	if (skb->len > c->buf_size || skb->len < ETH_HLEN) {
+		ndev->stats.tx_dropped++;
+		goto out;
+	}
+	skb_copy_bits(skb, 0, slot_buf(c, r, slot), skb->len);
+	cring_post(c, r, skb->len);
+	cring_publish(r);
+	ndev->stats.tx_packets++;
+	ndev->stats.tx_bytes += skb->len;
+
+	if (r->head - READ_ONCE(r->used_tail) >= VENET_RING_SIZE) {
+		netif_stop_queue(ndev);
+		/* Recheck after stopping: NAPI may have reaped meanwhile. */
+		smp_mb();
+		if (r->head - READ_ONCE(r->used_tail) < VENET_RING_SIZE)
+			netif_wake_queue(ndev);
+	}
+out:
+	dev_consume_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
+static void venet_client_reap_tx(struct venet_client *c)
+{
+	struct venet_cring *r = &c->tx;
+	u32 head = cring_used_head(r);
+
+	if (head - r->used_tail > VENET_RING_SIZE)
+		return;	/* the device is broken; nothing to trust */
+	if (head == r->used_tail)
+		return;
+	WRITE_ONCE(r->used_tail, head);
+	/* used_tail before the queue state; pairs with xmit's recheck */
+	smp_mb();
+	if (netif_queue_stopped(c->ndev))
+		netif_wake_queue(c->ndev);
+}
+
+static int venet_client_rx(struct venet_client *c, int budget)
+{
+	struct venet_cring *r = &c->rx;
+	struct net_device *ndev = c->ndev;
+	u32 head = cring_used_head(r);
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget && r->used_tail != head) {
+		u32 slot = r->used_tail & (VENET_RING_SIZE - 1);
+		u32 len = le32_to_cpu(READ_ONCE(r->ring->desc[slot].len));
+
+		r->used_tail++;
+		done++;
+		if (len < ETH_HLEN || len > c->buf_size) {
+			ndev->stats.rx_length_errors++;
+		} else {
+			skb = napi_alloc_skb(&c->napi, len);
+			if (skb) {
+				skb_put_data(skb, slot_buf(c, r, slot), len);
+				skb->protocol = eth_type_trans(skb, ndev);
+				ndev->stats.rx_packets++;
+				ndev->stats.rx_bytes += len;
+				napi_gro_receive(&c->napi, skb);
+			} else {
+				ndev->stats.rx_dropped++;
+			}
+		}
+		cring_post(c, r, c->buf_size);
+	}
+	if (done)
+		cring_publish(r);
+	return done;
+}
+
+static int venet_client_poll(struct napi_struct *napi, int budget)
+{
+	struct venet_client *c = container_of(napi, struct venet_client, napi);
+	int done;
+
+	shm_signal_take(&c->rx.sig);
+	shm_signal_take(&c->tx.sig);
+	venet_client_reap_tx(c);
+	done = venet_client_rx(c, budget);
+	if (done < budget && napi_complete_done(napi, done)) {
+		bool more = shm_signal_enable(&c->rx.sig);
+
+		more |= shm_signal_enable(&c->tx.sig);
+		if (more || cring_used_head(&c->rx) != c->rx.used_tail)
+			napi_schedule(napi);
+	}
+	return done;
+}
+
+/* The device signalled a ring. Atomic context. */
+static void venet_client_interrupt(struct vbus_shm_ring *ring)
+{
+	struct venet_client *c = ring->client_priv;
+
+	napi_schedule(&c->napi);
+}
+
+/* Our end of a shm-signal notifies the device through its kick. */
+static void venet_client_kick(struct shm_signal *s)
+{
+	struct venet_cring *r = container_of(s, struct venet_cring, sig);
+
+	r->shm.kick(&r->shm);
+}
+
+static const struct shm_signal_ops venet_client_signal_ops = {
+	.notify = venet_client_kick,
+};
+
+static int venet_client_open(struct net_device *ndev)
+{
+	struct venet_client *c = netdev_priv(ndev);
+
+	napi_enable(&c->napi);
+	napi_schedule(&c->napi);
+	netif_carrier_on(ndev);
+	netif_start_queue(ndev);
+	return 0;
+}
+
+static int venet_client_stop(struct net_device *ndev)
+{
+	struct venet_client *c = netdev_priv(ndev);
+
+	netif_stop_queue(ndev);
+	netif_carrier_off(ndev);
+	napi_disable(&c->napi);
+	return 0;
+}
+
+static const struct net_device_ops venet_client_netdev_ops = {
+	.ndo_open = venet_client_open,
+	.ndo_stop = venet_client_stop,
+	.ndo_start_xmit = venet_client_xmit,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+static void venet_client_get_drvinfo(struct net_device *ndev,
+				     struct ethtool_drvinfo *info)
+{
+	struct venet_client *c = netdev_priv(ndev);
+
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->bus_info, dev_name(&c->pdev->dev),
+		sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops venet_client_ethtool_ops = {
+	.get_drvinfo = venet_client_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+};
+
+static size_t ring_bytes(void)
+{
+	return ALIGN(struct_size_t(struct ioq_ring, desc, VENET_RING_SIZE),
+		     64);
+}
+
+static void cring_init(struct venet_client *c, struct venet_cring *r, u32 id,
+		       u64 ring_off, u64 buf_base)
+{
+	r->ring = c->region + ring_off;
+	r->ring->magic = cpu_to_le32(IOQ_MAGIC);
+	r->ring->version = cpu_to_le32(IOQ_VERSION);
+	r->ring->count = cpu_to_le32(VENET_RING_SIZE);
+	r->ring->signal.magic = cpu_to_le32(SHM_SIGNAL_MAGIC);
+	r->ring->signal.version = cpu_to_le32(SHM_SIGNAL_VERSION);
+	r->buf_base = buf_base;
+	shm_signal_init(&r->sig, &r->ring->signal, SHM_SIGNAL_TO_NORTH,
+			&venet_client_signal_ops);
+	shm_signal_enable(&r->sig);
+	r->shm.id = id;
+	r->shm.mem = &c->mem;
+	r->shm.offset = ring_off;
+	r->shm.len = ring_bytes();
+	r->shm.interrupt = venet_client_interrupt;
+	r->shm.client_priv = c;
+}
+
+static int venet_client_probe(struct vbus_proxy_device *pdev)
+{
+	struct venet_config config;
+	struct venet_client *c;
+	struct net_device *ndev;
+	size_t size;
+	u32 mtu, i;
+	int ret;
+
+	ret = vbus_proxy_open(pdev, VENET_VERSION);
+	if (ret)
+		return ret;
+	ret = vbus_proxy_call(pdev, VENET_CALL_GET_CONFIG, &config,
+			      sizeof(config));
+	if (ret)
+		goto err_close;
+	mtu = le32_to_cpu(config.mtu);
+
+	ret = -ENOMEM;
+	ndev = alloc_etherdev(sizeof(*c));
+	if (!ndev)
+		goto err_close;
+	SET_NETDEV_DEV(ndev, &pdev->dev);
+	c = netdev_priv(ndev);
+	c->pdev = pdev;
+	c->ndev = ndev;
+	c->buf_size = ALIGN(mtu + VLAN_ETH_HLEN, 64);
+	size = 2 * ring_bytes() + 2 * VENET_RING_SIZE * (size_t)c->buf_size;
+	c->region = vzalloc(size);
+	if (!c->region)
+		goto err_free;
+	vbus_memctx_init_kernel(&c->mem, c->region, size);
+	cring_init(c, &c->rx, VENET_RING_RX, 0, 2 * ring_bytes());
+	cring_init(c, &c->tx, VENET_RING_TX, ring_bytes(),
+		   2 * ring_bytes() + VENET_RING_SIZE * (u64)c->buf_size);
+	/* RX buffers are posted before the device can look at the ring. */
+	for (i = 0; i < VENET_RING_SIZE; i++)
+		cring_post(c, &c->rx, c->buf_size);
+	WRITE_ONCE(c->rx.ring->idx[IOQ_IDX_AVAIL].head,
+		   cpu_to_le32(c->rx.head));
+
+	ndev->netdev_ops = &venet_client_netdev_ops;
+	ndev->ethtool_ops = &venet_client_ethtool_ops;
+	ndev->mtu = mtu;
+	ndev->min_mtu = 68;
+	ndev->max_mtu = mtu;
+	eth_hw_addr_set(ndev, config.mac);
+	netif_napi_add(ndev, &c->napi, venet_client_poll);
+	netif_carrier_off(ndev);
+	dev_set_drvdata(&pdev->dev, c);
+
+	ret = vbus_proxy_shm(pdev, &c->rx.shm);
+	if (!ret)
+		ret = vbus_proxy_shm(pdev, &c->tx.shm);
+	if (ret)
+		goto err_napi;
+	ret = register_netdev(ndev);
+	if (ret)
+		goto err_napi;
+	netdev_info(ndev, "venet client of %s, mtu %u\n", dev_name(&pdev->dev),
+		    mtu);
+	return 0;
+
+err_napi:
+	netif_napi_del(&c->napi);
+	vbus_proxy_close(pdev);
+	vfree(c->region);
+	free_netdev(ndev);
+	return ret;
+err_free:
+	free_netdev(ndev);
+err_close:
+	vbus_proxy_close(pdev);
+	return ret;
+}
+
+static void venet_client_remove(struct vbus_proxy_device *pdev)
+{
+	struct venet_client *c = dev_get_drvdata(&pdev->dev);
+	struct net_device *ndev = c->ndev;
+
+	unregister_netdev(ndev);
+	/* The device stops using our memory before close returns. */
+	vbus_proxy_close(pdev);
+	netif_napi_del(&c->napi);
+	vfree(c->region);
+	free_netdev(ndev);
+}
+
+static struct vbus_proxy_driver venet_client_driver = {
+	.type = "venet",
+	.probe = venet_client_probe,
+	.remove = venet_client_remove,
+	.driver = {
+		.name = "vbus_venet_client",
+	},
+};
+
+static int __init venet_client_init(void)
+{
+	return vbus_proxy_driver_register(&venet_client_driver);
+}
+
+static void __exit venet_client_exit(void)
+{
+	vbus_proxy_driver_unregister(&venet_client_driver);
+}
+
+module_init(venet_client_init);
+module_exit(venet_client_exit);
+MODULE_DESCRIPTION("vbus venet client driver (native connector)");
+MODULE_ALIAS("vbus-proxy:venet");
+MODULE_LICENSE("GPL");
