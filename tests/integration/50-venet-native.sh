@@ -54,25 +54,21 @@ sleep 1
 t_check "iperf3 TCP host to client" \
 	ip netns exec h iperf3 -c 10.99.0.2 -p 5202 -t 3 -O 0
 
-# A payload checked end to end: TCP with a known file and its checksum.
+# Payloads checked end to end, both ways: 2 MB of random bytes over TCP.
 payload=$(mktemp)
 head -c 2000000 /dev/urandom >"$payload"
-want=$(sha256sum <"$payload" | cut -d' ' -f1)
-got=$(mktemp)
-ip netns exec h busybox nc -l -p 7000 >"$got" &
-listener=$!
-sleep 1
-ip netns exec c busybox nc 10.99.0.1 7000 <"$payload" &
-# The listener ends when the sender closes; bound the wait.
-for i in $(seq 60); do
-	kill -0 $listener 2>/dev/null || break
-	[ "$(stat -c %s "$got")" -ge 2000000 ] && break
+want="2000000 $(sha256sum <"$payload" | cut -d' ' -f1)"
+xfer="python3 $VBUS_SRC/tests/tools/xfer.py"
+transfer() {	# transfer FROM-NS TO-NS TO-ADDR
+	got=$(mktemp)
+	ip netns exec "$2" $xfer recv "$3" 7000 >"$got" &
 	sleep 1
-done
-sleep 1
-kill $listener 2>/dev/null
-t_diag "received $(stat -c %s "$got") bytes"
-t_eq "2 MB arrive intact (sha256)" "$want" "$(sha256sum <"$got" | cut -d' ' -f1)"
+	ip netns exec "$1" $xfer send "$3" 7000 "$payload"
+	wait $!
+	cat "$got"
+}
+t_eq "2 MB client to host arrive intact (sha256)" "$want" "$(transfer c h 10.99.0.1)"
+t_eq "2 MB host to client arrive intact (sha256)" "$want" "$(transfer h c 10.99.0.2)"
 
 t_check "link down on the client" ip -n c link set "$client" down
 t_check "no ping while down" sh -c "! ip netns exec h ping -c 1 -W 1 10.99.0.2"
