@@ -75,3 +75,7 @@ demo: modules-test
 
 check: deps
 	sh $(VM)/check.sh $(KVER)
+
+.PHONY: bench
+bench: deps
+	sh $(PWD)/tests/bench/bench.sh $(KVER)

@@ -1,32 +1,48 @@
 #!/bin/sh
 # make demo: what an administrator does with vbus, in the test VM.
-set -e
 CFS=/sys/kernel/config/vbus
+VBUSCTL="sh $VBUS_SRC/configfs-scripts/vbusctl"
 say() { printf '\n$ %s\n' "$*"; }
 run() { say "$*"; sh -c "$*"; }
 
+echo "== a bus with two devices of the reference class"
 run modprobe vbus_ref
-run ls $CFS/devices
 run mkdir $CFS/devices/ref/alpha $CFS/devices/ref/beta
 run "echo 'first device' > $CFS/devices/ref/alpha/label"
 run "echo 7 > $CFS/devices/ref/beta/value"
 run mkdir $CFS/buses/demo
 run ln -s $CFS/devices/ref/alpha $CFS/buses/demo/devices/alpha
 run ln -s $CFS/devices/ref/beta $CFS/buses/demo/devices/beta
-say "the configfs tree"
-find $CFS | sort | while read -r p; do
-	rel=${p#"$CFS"}
-	depth=$(printf '%s' "$rel" | tr -cd / | wc -c)
-	indent=$(printf '%*s' $((depth * 2)) '')
-	if [ -L "$p" ]; then
-		echo "$indent${p##*/} -> $(readlink "$p" | sed "s|.*/vbus/||")"
-	elif [ -f "$p" ]; then
-		echo "$indent${p##*/} = $(cat "$p" 2>/dev/null)"
-	else
-		echo "$indent${p##*/}/"
-	fi
-done
+run "find $CFS | sort"
 run ls /sys/bus/vbus/devices
 run cat /sys/bus/vbus/devices/alpha/uevent
-run "echo bogus > $CFS/buses/demo/connector || true"
-run "dmesg | grep vbus | tail -n 1"
+run "echo bogus > $CFS/buses/demo/connector"
+run "dmesg | grep 'vbus:' | tail -n 1"
+
+echo
+echo "== venet over the native connector, between two network namespaces"
+run modprobe vbus_venet
+run modprobe vbus_native
+run mkdir $CFS/devices/venet/ve0 $CFS/buses/net
+run "echo 02:00:00:00:00:02 > $CFS/devices/venet/ve0/mac"
+run ln -s $CFS/devices/venet/ve0 $CFS/buses/net/devices/ve0
+run "echo native > $CFS/buses/net/connector"
+run "modprobe \$(cat /sys/bus/vbus-proxy/devices/ve0/modalias)"
+client=$(ls /sys/bus/vbus-proxy/devices/ve0/net)
+run ip netns add host
+run ip netns add client
+run ip link set ve0 netns host
+run ip link set "$client" netns client
+run ip -n host addr add 10.99.0.1/24 dev ve0
+run ip -n client addr add 10.99.0.2/24 dev "$client"
+run ip -n host link set ve0 up
+run ip -n client link set "$client" up
+run ip netns exec client ping -c 3 10.99.0.1
+run ip netns exec host iperf3 -s -1 -D
+sleep 1
+run ip netns exec client iperf3 -c 10.99.0.1 -t 3
+run ip -n host -s link show ve0
+run ip -n client -s link show "$client"
+run ip netns exec client ethtool -i "$client"
+run ip netns exec host ethtool -i ve0
+run $VBUSCTL show

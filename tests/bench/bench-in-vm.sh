@@ -1,0 +1,89 @@
+#!/bin/sh
+# Runs inside the bench VM: the same measurements over veth (the anchor)
+# and over venet on the native connector, between the same two network
+# namespaces. Writes rows to $VBUS_OUT/bench.json.
+set -u
+KVER=$(uname -r)
+CFS=/sys/kernel/config/vbus
+PKTS=${BENCH_PKTS:-300000}
+SECS=${BENCH_SECS:-5}
+rows=$VBUS_OUT/bench.rows
+: >"$rows"
+
+ns_pair() {	# ns_pair H_DEV C_DEV SUBNET
+	ip link set "$1" netns h && ip link set "$2" netns c &&
+		ip -n h addr add "$3.1/24" dev "$1" &&
+		ip -n c addr add "$3.2/24" dev "$2" &&
+		ip -n h link set "$1" up && ip -n c link set "$2" up
+}
+
+# 64-byte UDP frames from the client side with pktgen, counted where they
+# arrive: packets per second received by the host-side netdev.
+pps() {	# pps C_DEV H_DEV H_ADDR
+	mac=$(ip netns exec h cat /sys/class/net/"$2"/address)
+	before=$(ip netns exec h cat /sys/class/net/"$2"/statistics/rx_packets)
+	ip netns exec c sh -c "
+		echo rem_device_all >/proc/net/pktgen/kpktgend_0
+		echo add_device $1 >/proc/net/pktgen/kpktgend_0
+		echo count $PKTS >/proc/net/pktgen/$1
+		echo pkt_size 60 >/proc/net/pktgen/$1
+		echo delay 0 >/proc/net/pktgen/$1
+		echo dst $3 >/proc/net/pktgen/$1
+		echo dst_mac $mac >/proc/net/pktgen/$1
+		start=\$(date +%s%N)
+		echo start >/proc/net/pktgen/pgctrl
+		end=\$(date +%s%N)
+		echo \$((end - start)) >/tmp/pktgen.ns"
+	sleep 1
+	after=$(ip netns exec h cat /sys/class/net/"$2"/statistics/rx_packets)
+	ns=$(cat /tmp/pktgen.ns)
+	echo $(((after - before) * 1000000000 / ns))
+}
+
+tcp() {	# tcp H_ADDR: single-stream throughput, client to host, Mbit/s
+	ip netns exec h iperf3 -s -1 -D -p 5301 >/dev/null 2>&1
+	sleep 1
+	ip netns exec c iperf3 -c "$1" -p 5301 -t "$SECS" -O 1 -J |
+		jq '.end.sum_received.bits_per_second / 1e6 | floor'
+}
+
+rtt() {	# rtt H_ADDR: "mean p99" in microseconds, 500 back-to-back pings
+	ip netns exec c ping -c 500 -i 0 -W 1 "$1" |
+		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n |
+		awk '{ v[NR] = $1 * 1000; s += v[NR] }
+		     END { if (NR) printf "%d %d\n", s / NR, v[int(NR * 0.99 + 0.5)] }'
+}
+
+measure() {	# measure PATH C_DEV H_DEV SUBNET
+	p=$(pps "$2" "$3" "$4.1")
+	t=$(tcp "$4.1")
+	set -- "$1" "$p" "$t" $(rtt "$4.1")
+	echo "bench: $1: pps_64=$2 tcp_mbps=$3 rtt_us_mean=$4 rtt_us_p99=$5"
+	jq -cn --arg path "$1" --arg kver "$KVER" --argjson pps "${2:-0}" \
+		--argjson tcp "${3:-0}" --argjson mean "${4:-0}" --argjson p99 "${5:-0}" \
+		'{path: $path, kver: $kver, pps_64: $pps, tcp_mbps: $tcp,
+		  rtt_us_mean: $mean, rtt_us_p99: $p99}' >>"$rows"
+}
+
+modprobe pktgen
+modprobe veth
+ip netns add h
+ip netns add c
+ip -n h link set lo up
+ip -n c link set lo up
+
+ip link add vh type veth peer name vc
+ns_pair vh vc 10.98.0
+measure veth vc vh 10.98.0
+
+modprobe vbus_venet
+modprobe vbus_native
+modprobe vbus_venet_client
+mkdir $CFS/devices/venet/bench0 $CFS/buses/bench
+ln -s $CFS/devices/venet/bench0 $CFS/buses/bench/devices/bench0
+echo native >$CFS/buses/bench/connector
+client=$(ls /sys/bus/vbus-proxy/devices/bench0/net)
+ns_pair bench0 "$client" 10.97.0
+measure venet-native "$client" bench0 10.97.0
+
+jq -s . "$rows" >"$VBUS_OUT/bench.json"

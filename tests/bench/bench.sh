@@ -1,0 +1,30 @@
+#!/bin/sh
+# make bench: build the bench kernel (no debug options), run the
+# measurements in one VM boot, print a table with ratios against the
+# anchor, and write the rows as JSON to $BENCH_JSON.
+set -eu
+kver=${1:-6.12}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=${VBUS_CACHE:-$HOME/.cache/vbus}
+json=${BENCH_JSON:-$top/bench.json}
+
+sh "$top/tests/vm/install-deps.sh"
+kdir=$("$top/tests/vm/kernel.sh" "$kver" bench)
+make -s -C "$kdir" M="$top" modules
+out=$(mktemp -d "$cache/bench.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+VBUS_OUT=$out sh "$top/tests/vm/run.sh" "$kver" bench "$here/bench-in-vm.sh"
+cp "$out/bench.json" "$json"
+
+echo
+printf '%-14s %10s %8s %10s %9s %9s %8s %9s\n' path pps_64 ratio tcp_mbps ratio rtt_mean ratio rtt_p99
+jq -r '(.[] | select(.path == "veth")) as $a | .[] |
+	[.path, .pps_64, (.pps_64 / $a.pps_64 * 100 | floor / 100),
+	 .tcp_mbps, (.tcp_mbps / $a.tcp_mbps * 100 | floor / 100),
+	 .rtt_us_mean, (.rtt_us_mean / $a.rtt_us_mean * 100 | floor / 100),
+	 .rtt_us_p99] | @tsv' "$json" |
+	while IFS="$(printf '\t')" read -r p a b c d e f g; do
+		printf '%-14s %10s %8s %10s %9s %9s %8s %9s\n' "$p" "$a" "$b" "$c" "$d" "$e" "$f" "$g"
+	done
+echo "ratios are against veth in the same VM run; rows in $json"
