@@ -31,7 +31,8 @@ static int vbus_uevent(const struct device *dev, struct kobj_uevent_env *env)
 static int vbus_uevent(struct device *dev, struct kobj_uevent_env *env)
 #endif
 {
-	const struct vbus_device *vdev = to_vbus_device((struct device *)dev);
+	const struct vbus_device *vdev = container_of(dev, struct vbus_device,
+						      dev);
 
 	return add_uevent_var(env, "MODALIAS=vbus:%s", vdev->class->name);
 }
