@@ -19,6 +19,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
+/* mac_pton() is in linux/hex.h where Kbuild found one, else kernel.h. */
+#ifdef VBUS_HAVE_HEX_H
+#include <linux/hex.h>
+#endif
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/module.h>
@@ -28,6 +32,7 @@
 #include <linux/vbus.h>
 #include <linux/vbus_native.h>
 #include <uapi/linux/vbus_venet.h>
+#include "venet_ethtool.h"
 
 #define VENET_MTU_MIN	68
 #define VENET_MTU_MAX	9000
@@ -353,6 +358,9 @@ static void venet_get_drvinfo(struct net_device *ndev,
 static const struct ethtool_ops venet_ethtool_ops = {
 	.get_drvinfo = venet_get_drvinfo,
 	.get_link = ethtool_op_get_link,
+	.get_sset_count = venet_get_sset_count,
+	.get_strings = venet_get_strings,
+	.get_ethtool_stats = venet_get_ethtool_stats,
 };
 
 /* configfs attributes */

@@ -20,6 +20,7 @@
 #include <linux/vmalloc.h>
 #include <linux/vbus_native.h>
 #include <uapi/linux/vbus_venet.h>
+#include "venet_ethtool.h"
 
 #define VENET_RING_SIZE	256
 
@@ -258,6 +259,9 @@ static void venet_client_get_drvinfo(struct net_device *ndev,
 static const struct ethtool_ops venet_client_ethtool_ops = {
 	.get_drvinfo = venet_client_get_drvinfo,
 	.get_link = ethtool_op_get_link,
+	.get_sset_count = venet_get_sset_count,
+	.get_strings = venet_get_strings,
+	.get_ethtool_stats = venet_get_ethtool_stats,
 };
 
 static size_t ring_bytes(void)

@@ -30,6 +30,8 @@ t_eq "ethtool -i names the client driver" "driver: vbus_venet_client" \
 t_eq "ethtool -i names the host driver" "driver: vbus_venet" \
 	"$(ethtool -i vhost0 | head -n 1)"
 t_errno "mtu is frozen while connected" EBUSY ve0 put $D/ve0/mtu 1400
+t_check "ethtool -k works on both ends" sh -c \
+	"ethtool -k vhost0 >/dev/null && ethtool -k $client >/dev/null"
 
 setup_ns() {
 	ip netns add h && ip netns add c &&
@@ -118,6 +120,10 @@ jumbo() {
 }
 t_check "8972-byte pings with DF set cross at MTU 9000" jumbo
 ip -n h -s link show vhost0 | sed 's/^/# /'
+t_check "ethtool -S on the host counts the client's frames" sh -c \
+	"ip netns exec h ethtool -S vhost0 | awk '/rx_packets/ { exit !(\$2 > 1000) }'"
+t_check "ethtool -S on the client counts the host's frames" sh -c \
+	"ip netns exec c ethtool -S $client3 | awk '/rx_packets/ { exit !(\$2 > 0) }'"
 
 t_check "disconnect" put $CFS/buses/net/connector none
 t_check "the host interface stays, link down" sh -c \

@@ -47,9 +47,12 @@ step "vbusctl parses under sh, bash and busybox sh" sh -c \
 	"sh -n configfs-scripts/vbusctl && bash -n configfs-scripts/vbusctl && busybox sh -n configfs-scripts/vbusctl"
 step "build against the $kver test kernel, W=1" \
 	make -C "$kdir" M="$top" W=1 $werror modules
+built=$(tail -n 1 "$static.body")
 n=$((n + 1))
 echo "=== debug VM run: KUnit and integration tests"
-if VBUS_OUT="$work/out" sh "$here/run.sh" "$kver" test "$here/check-in-vm.sh"; then
+if [ "${built#not ok}" != "$built" ]; then
+	echo "not ok $n debug VM run # the modules did not build" >>"$static.body"
+elif VBUS_OUT="$work/out" sh "$here/run.sh" "$kver" test "$here/check-in-vm.sh"; then
 	echo "ok $n debug VM run: no splat, no leak" >>"$static.body"
 else
 	echo "not ok $n debug VM run: no splat, no leak" >>"$static.body"
