@@ -266,8 +266,8 @@ static const struct ethtool_ops venet_client_ethtool_ops = {
 
 static size_t ring_bytes(void)
 {
-	return ALIGN(struct_size_t(struct ioq_ring, desc, VENET_RING_SIZE),
-		     64);
+	return ALIGN(sizeof(struct ioq_ring) +
+		     VENET_RING_SIZE * sizeof(struct ioq_desc), 64);
 }
 
 static void cring_init(struct venet_client *c, struct venet_cring *r, u32 id,
