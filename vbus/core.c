@@ -607,11 +607,16 @@ static int __init vbus_init(void)
 		ret = PTR_ERR(vbus_root);
 		goto err_bus;
 	}
-	ret = vbus_configfs_init();
+	ret = vbus_eventfd_init();
 	if (ret)
 		goto err_root;
+	ret = vbus_configfs_init();
+	if (ret)
+		goto err_eventfd;
 	return 0;
 
+err_eventfd:
+	vbus_eventfd_exit();
 err_root:
 	root_device_unregister(vbus_root);
 err_bus:
@@ -622,6 +627,7 @@ err_bus:
 static void __exit vbus_exit(void)
 {
 	vbus_configfs_exit();
+	vbus_eventfd_exit();
 	root_device_unregister(vbus_root);
 	bus_unregister(&vbus_bus_type);
 }

@@ -74,12 +74,41 @@ static int ioq_pop(struct vbus_queue *q, struct vbus_buf *buf)
 				 slot, addr, len);
 
 	buf->id = slot;
+	buf->slot = slot;
 	buf->addr = addr;
 	buf->len = len;
+	buf->pos = 0;
 	ioq->avail_tail++;
 	WRITE_ONCE(ioq->ring->idx[IOQ_IDX_AVAIL].tail,
 		   cpu_to_le32(ioq->avail_tail));
 	return 0;
+}
+
+/* The range was checked at pop: only the cursor needs checking here. */
+static int ioq_read(struct vbus_queue *q, struct vbus_buf *buf, void *dst,
+		    u32 len)
+{
+	int ret;
+
+	if (len > buf->len - buf->pos)
+		return -EFAULT;
+	ret = vbus_memctx_copy_from(q->mem, dst, buf->addr + buf->pos, len);
+	if (!ret)
+		buf->pos += len;
+	return ret;
+}
+
+static int ioq_write(struct vbus_queue *q, struct vbus_buf *buf,
+		     const void *src, u32 len)
+{
+	int ret;
+
+	if (len > buf->len - buf->pos)
+		return -EFAULT;
+	ret = vbus_memctx_copy_to(q->mem, buf->addr + buf->pos, src, len);
+	if (!ret)
+		buf->pos += len;
+	return ret;
 }
 
 static int ioq_push(struct vbus_queue *q, const struct vbus_buf *buf,
@@ -119,9 +148,11 @@ static bool ioq_enable_notify(struct vbus_queue *q)
 	       ioq->avail_tail;
 }
 
+/* Polling from here on: claim what the notification announced. */
 static void ioq_disable_notify(struct vbus_queue *q)
 {
 	shm_signal_disable(&to_ioq(q)->signal);
+	shm_signal_take(&to_ioq(q)->signal);
 }
 
 static void ioq_signal(struct vbus_queue *q)
@@ -131,6 +162,8 @@ static void ioq_signal(struct vbus_queue *q)
 
 static const struct vbus_queue_ops ioq_queue_ops = {
 	.pop = ioq_pop,
+	.read = ioq_read,
+	.write = ioq_write,
 	.push = ioq_push,
 	.enable_notify = ioq_enable_notify,
 	.disable_notify = ioq_disable_notify,

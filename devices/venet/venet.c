@@ -31,14 +31,25 @@
 #include <linux/slab.h>
 #include <linux/vbus.h>
 #include <linux/vbus_native.h>
+#include <linux/virtio_byteorder.h>
+#include <linux/virtio_net.h>
+#include <uapi/linux/virtio_ids.h>
 #include <uapi/linux/vbus_venet.h>
 #include "venet_ethtool.h"
 
 #define VENET_MTU_MIN	68
 #define VENET_MTU_MAX	9000
+/* Client RX buffers one frame may span (mergeable buffers). */
+#define VENET_RX_SPAN	48
+/* Bytes of a client frame copied to the skb head; the rest go in pages. */
+#define VENET_RX_HEAD	2048
+/* What a host netdev can hand a client that negotiated nothing. */
+#define VENET_BASE_FEATURES	(NETIF_F_SG | NETIF_F_HIGHDMA)
+#define VENET_OFFLOADS	(NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6)
+#define VENET_GSO_MAX	(GSO_LEGACY_MAX_SIZE + VLAN_ETH_HLEN)
 
 /**
- * struct venet_queue - one ring of a device
+ * struct venet_queue - one native ring of a device
  * @ioq: host side of the client's ring
  * @shm: the client's registration, NULL until registered
  * @name: "<device>/rx" or "<device>/tx", for messages
@@ -56,12 +67,24 @@ struct venet_queue {
  * @mac: client MAC (config)
  * @mtu: MTU (config)
  * @napi: receives the client's TX frames
- * @rx: frames to the client; used under the netdev TX lock
- * @tx: frames from the client; used in @napi
- * @rx_next: an RX buffer popped ahead, so xmit knows before it stops
- * @rx_have_next: @rx_next is valid
- * @running: rings registered and in use; written under the netdev TX lock
- * @opened: a client has the device open (proxy lock)
+ * @rx: native ring for frames to the client
+ * @tx: native ring for frames from the client
+ * @rxq: frames to the client, whatever the transport; used under the
+ *	netdev TX lock
+ * @txq: frames from the client; used in @napi
+ * @hdr_len: bytes of struct virtio_net_hdr_mrg_rxbuf before each frame
+ *	(virtio), or 0 (native)
+ * @mergeable: a frame to the client may span several RX buffers
+ * @client_features: offloads the client accepts on frames we send
+ * @max_frame: largest frame the client may send us
+ * @rx_bufs: client RX buffers popped ahead, oldest first, so that xmit
+ *	knows whether a frame fits before it takes anything
+ * @rx_nbufs: how many
+ * @running: queues set up and in use; written under the netdev TX lock
+ * @opened: a native client has the device open (proxy lock)
+ * @link: the virtio connector's link while started, under @link_lock, for
+ *	config-change interrupts from netdev paths
+ * @link_lock: protects @link
  */
 struct venet_dev {
 	struct vbus_device vdev;
@@ -70,10 +93,17 @@ struct venet_dev {
 	u32 mtu;
 	struct napi_struct napi;
 	struct venet_queue rx, tx;
-	struct vbus_buf rx_next;
-	bool rx_have_next;
+	struct vbus_queue *rxq, *txq;
+	unsigned int hdr_len;
+	bool mergeable;
+	netdev_features_t client_features;
+	u32 max_frame;
+	struct vbus_buf rx_bufs[VENET_RX_SPAN];
+	unsigned int rx_nbufs;
 	bool running;
 	bool opened;
+	struct vbus_virtio_link *link;
+	spinlock_t link_lock;
 };
 
 /**
@@ -96,44 +126,133 @@ static struct venet_dev *ndev_venet(struct net_device *ndev)
 
 /* Host to client: frames the host stack transmits. */
 
-/* Reserve the next client RX buffer; false when the client has none. */
+/* Pop one more client RX buffer ahead; false when the client has none. */
 static bool venet_rx_reserve(struct venet_dev *v)
 {
-	struct vbus_queue *q = &v->rx.ioq.q;
-
-	if (v->rx_have_next)
-		return true;
-	if (q->ops->pop(q, &v->rx_next))
+	if (v->rx_nbufs == VENET_RX_SPAN ||
+	    v->rxq->ops->pop(v->rxq, &v->rx_bufs[v->rx_nbufs]))
 		return false;
-	v->rx_have_next = true;
+	v->rx_nbufs++;
 	return true;
+}
+
+/**
+ * struct venet_sink - a frame being written across client RX buffers
+ * @v: the device
+ * @i: buffer being filled
+ */
+struct venet_sink {
+	struct venet_dev *v;
+	unsigned int i;
+};
+
+static int venet_sink_put(struct venet_sink *sink, const void *src, u32 len)
+{
+	struct venet_dev *v = sink->v;
+	struct vbus_buf *buf;
+	u32 chunk;
+	int ret;
+
+	while (len) {
+		buf = &v->rx_bufs[sink->i];
+		chunk = min(len, buf->len - buf->pos);
+		if (!chunk) {
+			sink->i++;
+			continue;
+		}
+		ret = v->rxq->ops->write(v->rxq, buf, src, chunk);
+		if (ret)
+			return ret;
+		src += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int venet_sink_skb(struct venet_sink *sink, const struct sk_buff *skb)
+{
+	u32 p_off, p_len, copied;
+	struct page *p;
+	void *vaddr;
+	int i, ret;
+
+	ret = venet_sink_put(sink, skb->data, skb_headlen(skb));
+	for (i = 0; !ret && i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+
+		skb_frag_foreach_page(f, skb_frag_off(f), skb_frag_size(f),
+				      p, p_off, p_len, copied) {
+			vaddr = kmap_local_page(p);
+			ret = venet_sink_put(sink, vaddr + p_off, p_len);
+			kunmap_local(vaddr);
+			if (ret)
+				break;
+		}
+	}
+	return ret;
+}
+
+/*
+ * Write @skb into as many reserved client buffers as it needs and complete
+ * them: 0, -ENOSPC when the client has not posted enough yet (nothing is
+ * used), or another error (the frame is lost).
+ */
+static int venet_to_client(struct venet_dev *v, struct sk_buff *skb)
+{
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	struct venet_sink sink = { .v = v };
+	u32 total = v->hdr_len + skb->len, room = 0;
+	unsigned int n = 0, i;
+	int ret = 0;
+
+	while (room < total) {
+		if (n == v->rx_nbufs && !venet_rx_reserve(v))
+			return -ENOSPC;
+		if (n && !v->mergeable)
+			return -EMSGSIZE;
+		room += v->rx_bufs[n++].len;
+	}
+	if (v->hdr_len) {
+		memset(&hdr, 0, sizeof(hdr));
+		if (virtio_net_hdr_from_skb(skb, &hdr.hdr, true, false, 0))
+			return -EPROTO;
+		hdr.num_buffers = __cpu_to_virtio16(true, n);
+		ret = venet_sink_put(&sink, &hdr, v->hdr_len);
+	}
+	if (!ret)
+		ret = venet_sink_skb(&sink, skb);
+	for (i = 0; i < n; i++)
+		v->rxq->ops->push(v->rxq, &v->rx_bufs[i], v->rx_bufs[i].pos);
+	v->rx_nbufs -= n;
+	memmove(v->rx_bufs, v->rx_bufs + n, v->rx_nbufs * sizeof(*v->rx_bufs));
+	return ret;
 }
 
 static netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct venet_dev *v = ndev_venet(ndev);
-	struct vbus_queue *q = &v->rx.ioq.q;
+	struct vbus_queue *q = v->rxq;
+	int ret;
 
-	if (!v->running || !venet_rx_reserve(v)) {
+	if (!v->running) {
 		ndev->stats.tx_dropped++;
 		goto out;
 	}
-	if (skb->len > v->rx_next.len || skb_linearize(skb) ||
-	    vbus_memctx_copy_to(q->mem, v->rx_next.addr, skb->data, skb->len)) {
+	ret = venet_to_client(v, skb);
+	if (ret == -ENOSPC && q->ops->enable_notify(q)) {
+		q->ops->disable_notify(q);
+		ret = venet_to_client(v, skb);
+	}
+	if (ret) {
 		ndev->stats.tx_dropped++;
-		goto out;
+	} else {
+		ndev->stats.tx_packets++;
+		ndev->stats.tx_bytes += skb->len;
+		q->ops->signal(q);
 	}
-	if (q->ops->push(q, &v->rx_next, skb->len)) {
-		ndev->stats.tx_errors++;
-		goto out;
-	}
-	v->rx_have_next = false;
-	ndev->stats.tx_packets++;
-	ndev->stats.tx_bytes += skb->len;
-	q->ops->signal(q);
 
 	/* Stop before the ring runs dry; the client's kick wakes us. */
-	if (!venet_rx_reserve(v)) {
+	if (!v->rx_nbufs && !venet_rx_reserve(v)) {
 		netif_stop_queue(ndev);
 		if (q->ops->enable_notify(q) && venet_rx_reserve(v))
 			netif_wake_queue(ndev);
@@ -143,47 +262,100 @@ out:
 	return NETDEV_TX_OK;
 }
 
+/* Offloads the client did not negotiate are done in software first. */
+static netdev_features_t venet_features_check(struct sk_buff *skb,
+					      struct net_device *ndev,
+					      netdev_features_t features)
+{
+	return features & READ_ONCE(ndev_venet(ndev)->client_features);
+}
+
 /* Client to host: NAPI over the client's TX ring. */
+
+static struct sk_buff *venet_read_skb(struct venet_dev *v,
+				      struct vbus_buf *buf, u32 len)
+{
+	struct vbus_queue *q = v->txq;
+	u32 head = len <= VENET_RX_HEAD ? len : ETH_HLEN + 128;
+	struct sk_buff *skb;
+	struct page *page;
+	u32 chunk;
+
+	skb = napi_alloc_skb(&v->napi, head);
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	if (q->ops->read(q, buf, skb_put(skb, head), head))
+		goto fault;
+	for (len -= head; len; len -= chunk) {
+		chunk = min_t(u32, len, PAGE_SIZE);
+		page = alloc_page(GFP_ATOMIC);
+		if (!page) {
+			kfree_skb(skb);
+			return ERR_PTR(-ENOMEM);
+		}
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, 0, chunk,
+				PAGE_SIZE);
+		if (q->ops->read(q, buf, page_address(page), chunk))
+			goto fault;
+	}
+	return skb;
+fault:
+	kfree_skb(skb);
+	return ERR_PTR(-EFAULT);
+}
+
+/* One frame from the client; errors are counted, the buffer goes back. */
+static void venet_from_client(struct venet_dev *v, struct vbus_buf *buf)
+{
+	struct net_device *ndev = v->ndev;
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	struct sk_buff *skb;
+	u32 len = buf->len - v->hdr_len;
+
+	if (buf->len < v->hdr_len + ETH_HLEN || len > v->max_frame) {
+		ndev->stats.rx_length_errors++;
+		return;
+	}
+	if (v->hdr_len && v->txq->ops->read(v->txq, buf, &hdr, v->hdr_len)) {
+		ndev->stats.rx_errors++;
+		return;
+	}
+	skb = venet_read_skb(v, buf, len);
+	if (IS_ERR(skb)) {
+		if (PTR_ERR(skb) == -ENOMEM)
+			ndev->stats.rx_dropped++;
+		else
+			ndev->stats.rx_errors++;
+		return;
+	}
+	if (v->hdr_len && virtio_net_hdr_to_skb(skb, &hdr.hdr, true)) {
+		ndev->stats.rx_frame_errors++;
+		kfree_skb(skb);
+		return;
+	}
+	skb->protocol = eth_type_trans(skb, ndev);
+	ndev->stats.rx_packets++;
+	ndev->stats.rx_bytes += len;
+	napi_gro_receive(&v->napi, skb);
+}
 
 static int venet_poll(struct napi_struct *napi, int budget)
 {
 	struct venet_dev *v = container_of(napi, struct venet_dev, napi);
-	struct net_device *ndev = v->ndev;
-	struct vbus_queue *q = &v->tx.ioq.q;
-	unsigned int max = v->mtu + VLAN_ETH_HLEN;
+	struct vbus_queue *q = v->txq;
 	struct vbus_buf buf;
-	struct sk_buff *skb;
 	int done = 0;
 
-	shm_signal_take(&v->tx.ioq.signal);
+	q->ops->disable_notify(q);
 	while (done < budget && !q->ops->pop(q, &buf)) {
 		done++;
-		if (buf.len < ETH_HLEN || buf.len > max) {
-			ndev->stats.rx_length_errors++;
-			goto complete;
-		}
-		skb = napi_alloc_skb(napi, buf.len);
-		if (!skb) {
-			ndev->stats.rx_dropped++;
-			goto complete;
-		}
-		if (vbus_memctx_copy_from(q->mem, skb_put(skb, buf.len),
-					  buf.addr, buf.len)) {
-			kfree_skb(skb);
-			ndev->stats.rx_errors++;
-			goto complete;
-		}
-		skb->protocol = eth_type_trans(skb, ndev);
-		ndev->stats.rx_packets++;
-		ndev->stats.rx_bytes += buf.len;
-		napi_gro_receive(napi, skb);
-complete:
+		venet_from_client(v, &buf);
 		q->ops->push(q, &buf, 0);
 	}
 	if (done)
 		q->ops->signal(q);
 	if (q->broken)
-		netif_carrier_off(ndev);
+		netif_carrier_off(v->ndev);
 
 	if (done < budget && napi_complete_done(napi, done) &&
 	    q->ops->enable_notify(q))
@@ -191,45 +363,46 @@ complete:
 	return done;
 }
 
-/* The client kicked one of our rings. Atomic context. */
-static void venet_kick(struct vbus_shm_ring *ring)
+/* The client posted frames for us. Atomic context. */
+static void venet_tx_kick(struct vbus_queue *q)
 {
-	struct venet_dev *v = ring->device_priv;
+	struct venet_dev *v = q->priv;
 
-	if (ring->id == VENET_RING_TX) {
-		if (napi_schedule_prep(&v->napi)) {
-			v->tx.ioq.q.ops->disable_notify(&v->tx.ioq.q);
-			__napi_schedule(&v->napi);
-		}
-	} else if (netif_queue_stopped(v->ndev)) {
-		shm_signal_take(&v->rx.ioq.signal);
-		v->rx.ioq.q.ops->disable_notify(&v->rx.ioq.q);
-		netif_wake_queue(v->ndev);
+	if (READ_ONCE(v->running) && napi_schedule_prep(&v->napi)) {
+		q->ops->disable_notify(q);
+		__napi_schedule(&v->napi);
 	}
 }
 
-static void venet_notify_client(struct shm_signal *s)
+/* The client posted RX buffers. Atomic context. */
+static void venet_rx_kick(struct vbus_queue *q)
 {
-	struct venet_queue *vq = container_of(s, struct venet_queue,
-					      ioq.signal);
+	struct venet_dev *v = q->priv;
 
-	vq->shm->interrupt(vq->shm);
+	if (!READ_ONCE(v->running))
+		return;
+	q->ops->disable_notify(q);
+	if (netif_queue_stopped(v->ndev))
+		netif_wake_queue(v->ndev);
 }
 
-static const struct shm_signal_ops venet_signal_ops = {
-	.notify = venet_notify_client,
-};
-
-static void venet_start(struct venet_dev *v)
+static void venet_start(struct venet_dev *v, struct vbus_queue *rxq,
+			struct vbus_queue *txq)
 {
+	rxq->kick = venet_rx_kick;
+	rxq->priv = v;
+	txq->kick = venet_tx_kick;
+	txq->priv = v;
 	netif_tx_lock_bh(v->ndev);
-	v->rx_have_next = false;
+	v->rxq = rxq;
+	v->txq = txq;
+	v->rx_nbufs = 0;
 	v->running = true;
 	netif_tx_unlock_bh(v->ndev);
-	v->tx.ioq.q.ops->enable_notify(&v->tx.ioq.q);
 	napi_enable(&v->napi);
 	napi_schedule(&v->napi);
-	netif_carrier_on(v->ndev);
+	if (netif_running(v->ndev))
+		netif_carrier_on(v->ndev);
 	netif_wake_queue(v->ndev);
 }
 
@@ -244,7 +417,27 @@ static void venet_stop(struct venet_dev *v)
 	napi_disable(&v->napi);
 }
 
-/* Device model ops, serialised by the proxy device lock. */
+/* Native personality: ops serialised by the proxy device lock. */
+
+/* The native connector's kick: hand it to the queue's handler. */
+static void venet_native_kick(struct vbus_shm_ring *ring)
+{
+	struct venet_queue *vq = ring->device_priv;
+
+	vq->ioq.q.kick(&vq->ioq.q);
+}
+
+static void venet_notify_client(struct shm_signal *s)
+{
+	struct venet_queue *vq = container_of(s, struct venet_queue,
+					      ioq.signal);
+
+	vq->shm->interrupt(vq->shm);
+}
+
+static const struct shm_signal_ops venet_signal_ops = {
+	.notify = venet_notify_client,
+};
 
 static int venet_open(struct vbus_device *vdev, u32 version)
 {
@@ -315,27 +508,125 @@ static int venet_shm(struct vbus_device *vdev, struct vbus_shm_ring *ring)
 		       &venet_signal_ops);
 	if (ret)
 		return ret;
-	ring->kick = venet_kick;
-	ring->device_priv = v;
+	vq->ioq.q.kick = ring->id == VENET_RING_RX ? venet_rx_kick :
+						    venet_tx_kick;
+	vq->ioq.q.priv = v;
+	ring->kick = venet_native_kick;
+	ring->device_priv = vq;
 	vq->shm = ring;
-	if (v->rx.shm && v->tx.shm)
-		venet_start(v);
+	if (v->rx.shm && v->tx.shm) {
+		v->hdr_len = 0;
+		v->mergeable = false;
+		v->max_frame = v->mtu + VLAN_ETH_HLEN;
+		WRITE_ONCE(v->client_features, VENET_BASE_FEATURES);
+		venet_start(v, &v->rx.ioq.q, &v->tx.ioq.q);
+	}
 	return 0;
 }
+
+/* Virtio personality: virtio-net, served by the virtio connector. */
+
+#define VENET_VIRTIO_FEATURES \
+	(BIT_ULL(VIRTIO_NET_F_CSUM) | BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) | \
+	 BIT_ULL(VIRTIO_NET_F_MTU) | BIT_ULL(VIRTIO_NET_F_MAC) | \
+	 BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) | BIT_ULL(VIRTIO_NET_F_GUEST_TSO6) | \
+	 BIT_ULL(VIRTIO_NET_F_HOST_TSO4) | BIT_ULL(VIRTIO_NET_F_HOST_TSO6) | \
+	 BIT_ULL(VIRTIO_NET_F_MRG_RXBUF) | BIT_ULL(VIRTIO_NET_F_STATUS))
+
+static void venet_virtio_get_config(struct vbus_device *vdev, void *buf)
+{
+	struct venet_dev *v = to_venet(vdev);
+	struct virtio_net_config *config = buf;
+
+	memset(config, 0, sizeof(*config));
+	ether_addr_copy(config->mac, v->mac);
+	/* Link follows the host interface's administrative state. */
+	if (netif_running(v->ndev))
+		config->status = __cpu_to_virtio16(true, VIRTIO_NET_S_LINK_UP);
+	config->max_virtqueue_pairs = __cpu_to_virtio16(true, 1);
+	config->mtu = __cpu_to_virtio16(true, v->mtu);
+}
+
+static netdev_features_t venet_virtio_offloads(u64 features)
+{
+	netdev_features_t nf = VENET_BASE_FEATURES;
+
+	if (features & BIT_ULL(VIRTIO_NET_F_GUEST_CSUM)) {
+		nf |= NETIF_F_HW_CSUM;
+		if (features & BIT_ULL(VIRTIO_NET_F_GUEST_TSO4))
+			nf |= NETIF_F_TSO;
+		if (features & BIT_ULL(VIRTIO_NET_F_GUEST_TSO6))
+			nf |= NETIF_F_TSO6;
+	}
+	return nf;
+}
+
+static int venet_virtio_start(struct vbus_device *vdev,
+			      struct vbus_virtio_link *link)
+{
+	struct venet_dev *v = to_venet(vdev);
+	u64 f = link->features;
+
+	v->hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	v->mergeable = f & BIT_ULL(VIRTIO_NET_F_MRG_RXBUF);
+	v->max_frame = f & (BIT_ULL(VIRTIO_NET_F_HOST_TSO4) |
+			    BIT_ULL(VIRTIO_NET_F_HOST_TSO6)) ?
+		       VENET_GSO_MAX : v->mtu + VLAN_ETH_HLEN;
+	WRITE_ONCE(v->client_features, venet_virtio_offloads(f));
+	spin_lock_bh(&v->link_lock);
+	v->link = link;
+	spin_unlock_bh(&v->link_lock);
+	/* virtio-net queue 0 receives, queue 1 transmits. */
+	venet_start(v, link->queues[0], link->queues[1]);
+	return 0;
+}
+
+static void venet_virtio_stop(struct vbus_device *vdev)
+{
+	struct venet_dev *v = to_venet(vdev);
+
+	spin_lock_bh(&v->link_lock);
+	v->link = NULL;
+	spin_unlock_bh(&v->link_lock);
+	venet_stop(v);
+}
+
+/* The host interface went up or down: the client's link follows. */
+static void venet_link_changed(struct venet_dev *v)
+{
+	spin_lock_bh(&v->link_lock);
+	if (v->link)
+		v->link->config_changed(v->link);
+	spin_unlock_bh(&v->link_lock);
+}
+
+static const struct vbus_virtio_ops venet_virtio_ops = {
+	.device_id = VIRTIO_ID_NET,
+	.features = VENET_VIRTIO_FEATURES,
+	.num_queues = 2,
+	.config_size = sizeof(struct virtio_net_config),
+	.get_config = venet_virtio_get_config,
+	.start = venet_virtio_start,
+	.stop = venet_virtio_stop,
+};
 
 /* Host netdev. */
 
 static int venet_ndo_open(struct net_device *ndev)
 {
-	if (ndev_venet(ndev)->running)
+	struct venet_dev *v = ndev_venet(ndev);
+
+	if (v->running)
 		netif_carrier_on(ndev);
 	else
 		netif_carrier_off(ndev);
+	venet_link_changed(v);
 	return 0;
 }
 
 static int venet_ndo_stop(struct net_device *ndev)
 {
+	venet_link_changed(ndev_venet(ndev));
 	return 0;
 }
 
@@ -343,6 +634,7 @@ static const struct net_device_ops venet_netdev_ops = {
 	.ndo_open = venet_ndo_open,
 	.ndo_stop = venet_ndo_stop,
 	.ndo_start_xmit = venet_xmit,
+	.ndo_features_check = venet_features_check,
 	.ndo_set_mac_address = eth_mac_addr,
 	.ndo_validate_addr = eth_validate_addr,
 };
@@ -513,6 +805,9 @@ static void venet_setup(struct net_device *ndev)
 	ndev->min_mtu = VENET_MTU_MIN;
 	ndev->max_mtu = VENET_MTU_MAX;
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	ndev->hw_features = VENET_BASE_FEATURES | VENET_OFFLOADS;
+	ndev->features = ndev->hw_features;
+	netif_set_tso_max_size(ndev, GSO_LEGACY_MAX_SIZE);
 }
 
 static struct net_device *venet_netdev_create(struct venet_dev *v,
@@ -554,6 +849,7 @@ static struct vbus_device *venet_create(const char *name)
 		return ERR_PTR(-ENOMEM);
 	eth_random_addr(v->mac);
 	v->mtu = ETH_DATA_LEN;
+	spin_lock_init(&v->link_lock);
 	snprintf(v->rx.name, sizeof(v->rx.name), "%s/rx", name);
 	snprintf(v->tx.name, sizeof(v->tx.name), "%s/tx", name);
 	ndev = venet_netdev_create(v, name);
@@ -589,6 +885,7 @@ static struct vbus_class venet_class = {
 	.name = "venet",
 	.owner = THIS_MODULE,
 	.ops = &venet_ops,
+	.virtio = &venet_virtio_ops,
 	.attrs = venet_attrs,
 };
 

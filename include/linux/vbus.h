@@ -34,7 +34,9 @@
 
 struct vbus;
 struct vbus_device;
+struct vbus_queue;
 struct vbus_shm_ring;
+struct vbus_virtio_link;
 
 /**
  * struct vbus_class_ops - what a device class implements
@@ -62,10 +64,47 @@ struct vbus_class_ops {
 };
 
 /**
+ * struct vbus_virtio_ops - a class's personality on the virtio bus
+ * @device_id: virtio device id (VIRTIO_ID_*)
+ * @features: device feature bits offered (the connector adds the ring's)
+ * @num_queues: virtqueues the device serves
+ * @config_size: bytes of its config space
+ * @get_config: fill @config (@config_size bytes, little endian)
+ * @start: the driver set DRIVER_OK: serve @link->queues with the
+ *	negotiated @link->features until @stop. Called in the driver's
+ *	context, which may hold the rtnl lock: no rtnl_lock() here
+ * @stop: reset: stop touching the queues before returning
+ *
+ * Devices call @link->config_changed() when their config space changes.
+ */
+struct vbus_virtio_ops {
+	u32 device_id;
+	u64 features;
+	unsigned int num_queues;
+	unsigned int config_size;
+	void (*get_config)(struct vbus_device *vdev, void *config);
+	int (*start)(struct vbus_device *vdev, struct vbus_virtio_link *link);
+	void (*stop)(struct vbus_device *vdev);
+};
+
+/**
+ * struct vbus_virtio_link - what a virtio connector hands a device at start
+ * @features: negotiated feature bits
+ * @queues: @num_queues queues, ready to pop
+ * @config_changed: raise a config-change interrupt; any context
+ */
+struct vbus_virtio_link {
+	u64 features;
+	struct vbus_queue **queues;
+	void (*config_changed)(struct vbus_virtio_link *link);
+};
+
+/**
  * struct vbus_class - a device class (device model)
  * @name: class name, the directory under devices/ in configfs
  * @owner: module implementing the class (THIS_MODULE)
  * @ops: create and release
+ * @virtio: personality on the virtio connector, NULL if it has none
  * @attrs: configfs attributes of each device, NULL terminated; their store
  *	methods use vbus_device_config_lock() to refuse changes on a
  *	connected bus
@@ -79,6 +118,7 @@ struct vbus_class {
 	const char *name;
 	struct module *owner;
 	const struct vbus_class_ops *ops;
+	const struct vbus_virtio_ops *virtio;
 	struct configfs_attribute **attrs;
 
 	struct list_head node;

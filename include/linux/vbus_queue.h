@@ -93,15 +93,20 @@ void shm_signal_disable(struct shm_signal *s);
 bool shm_signal_take(struct shm_signal *s);
 
 /**
- * struct vbus_buf - a buffer popped from a queue
- * @id: slot to hand back to push
- * @addr: client address of the buffer (in the queue's memory context)
- * @len: its size in bytes
+ * struct vbus_buf - a buffer (or chain of buffers) popped from a queue
+ * @id: the transport's handle, given back to push
+ * @slot: the transport's iterator slot for @read and @write
+ * @addr: ioq: client address of the buffer (in the queue's memory context)
+ * @len: bytes the device may read (a buffer the client filled) or write
+ *	(a buffer the client posted to be filled)
+ * @pos: bytes read or written so far; @read and @write advance it
  */
 struct vbus_buf {
 	u32 id;
+	u32 slot;
 	u64 addr;
 	u32 len;
+	u32 pos;
 };
 
 struct vbus_queue;
@@ -110,7 +115,12 @@ struct vbus_queue;
  * struct vbus_queue_ops - a queue of buffers posted by the client
  * @pop: take the next available buffer: 0, -EAGAIN when there is none,
  *	-EIO when the queue is broken
- * @push: complete @buf, @written bytes of it filled by the device
+ * @read: copy the next @len bytes of @buf to @dst: 0, or -EFAULT when
+ *	@buf holds fewer, or its memory is not the client's (queue broken)
+ * @write: copy @len bytes from @src to the next bytes of @buf: 0 or
+ *	-EFAULT, as for @read
+ * @push: complete @buf, @written bytes of it filled by the device;
+ *	buffers are pushed in the order they were popped
  * @enable_notify: ask the client to notify on new buffers; returns true if
  *	buffers arrived meanwhile (the caller must pop again: no lost wakeup)
  * @disable_notify: stop notifications while polling
@@ -118,6 +128,10 @@ struct vbus_queue;
  */
 struct vbus_queue_ops {
 	int (*pop)(struct vbus_queue *q, struct vbus_buf *buf);
+	int (*read)(struct vbus_queue *q, struct vbus_buf *buf, void *dst,
+		    u32 len);
+	int (*write)(struct vbus_queue *q, struct vbus_buf *buf,
+		     const void *src, u32 len);
 	int (*push)(struct vbus_queue *q, const struct vbus_buf *buf,
 		    u32 written);
 	bool (*enable_notify)(struct vbus_queue *q);
@@ -132,12 +146,17 @@ struct vbus_queue_ops {
  * @name: for messages: "<device>/<queue>"
  * @broken: set at the first inconsistency read from the ring; a broken
  *	queue only returns -EIO
+ * @kick: set by the device model: the transport calls it when the client
+ *	notifies this queue (new buffers); atomic context
+ * @priv: for @kick
  */
 struct vbus_queue {
 	const struct vbus_queue_ops *ops;
 	struct vbus_memctx *mem;
 	const char *name;
 	bool broken;
+	void (*kick)(struct vbus_queue *q);
+	void *priv;
 };
 
 /**

@@ -22,6 +22,7 @@ for t in "$VBUS_SRC"/tests/integration/[0-9]*.sh; do
 	echo "=== integration: $name"
 	VBUS_KTAP=$ktap/integration-$name.ktap "$t"
 	# Leave nothing loaded for the next script.
-	modprobe -r vbus_venet_client vbus_ref_client vbus_native vbus_venet vbus_testconn vbus_ref vbus 2>/dev/null
+	modprobe -r virtio_net vbus_venet_client vbus_ref_client vbus_native \
+		vbus_virtio vbus_venet vbus_testconn vbus_ref vbus 2>/dev/null
 done
 exit 0
