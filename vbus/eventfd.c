@@ -69,15 +69,21 @@ int vbus_eventfd_get(const char *owner, unsigned int n,
 	static char * const envp[] = { "HOME=/",
 		"PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
 	struct vbus_eventfd_req req = { .n = n, .efds = efds };
-	char path[sizeof(eventfd_helper)], id[12], count[12];
-	char *argv[] = { path, id, count, NULL };
+	char helper[sizeof(eventfd_helper)], id[12], count[12], *path;
+	char *argv[4];
 	int ret;
 
 	if (!n || n > VBUS_EVENTFD_MAX)
 		return -EINVAL;
 	kernel_param_lock(THIS_MODULE);
-	strscpy(path, eventfd_helper, sizeof(path));
+	strscpy(helper, eventfd_helper, sizeof(helper));
 	kernel_param_unlock(THIS_MODULE);
+	/* "echo path > parameters/eventfd_helper" leaves a newline. */
+	path = strim(helper);
+	argv[0] = path;
+	argv[1] = id;
+	argv[2] = count;
+	argv[3] = NULL;
 
 	mutex_lock(&vbus_eventfd_lock);
 	req.id = ++vbus_eventfd_next_id;

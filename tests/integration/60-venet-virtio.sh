@@ -1,0 +1,186 @@
+#!/bin/sh
+# venet over the virtio connector, served to the kernel's own virtio_net:
+# the host netdev in one namespace, virtio_net's interface in another; ping,
+# TCP both ways, payloads checked byte for byte, offloads negotiated, link
+# changes from the host side, driver unbind/bind and reload, hot-unplug and
+# re-plug under traffic, switching the bus between native and virtio,
+# MTU 9000, a missing eventfd helper, rmmod refusals.
+. "$(dirname "$0")/lib.sh"
+
+D=$CFS/devices/venet
+B=$CFS/buses/vnet
+t_check "modprobe vbus_venet vbus_virtio virtio_net vbus_ref" sh -c \
+	'modprobe vbus_venet && modprobe vbus_virtio && modprobe virtio_net && modprobe vbus_ref'
+mkdir $D/ve0 $B $CFS/devices/ref/r0
+put $D/ve0/mac 02:00:00:00:00:03
+put $D/ve0/hostif vhost0
+
+# A class without a virtio personality cannot be served.
+ln -s $CFS/devices/ref/r0 $B/devices/r0
+t_errno "connect virtio with a ref device on the bus is EINVAL" EINVAL r0 \
+	put $B/connector virtio
+t_eq "the bus stays disconnected" none "$(cat $B/connector)"
+rm $B/devices/r0
+
+# The helper that makes eventfds is required, and its absence named.
+helper=$(cat /sys/module/vbus/parameters/eventfd_helper)
+echo /nonexistent/vbus-eventfd >/sys/module/vbus/parameters/eventfd_helper
+ln -s $D/ve0 $B/devices/ve0
+t_errno "connect without the eventfd helper is ENOENT" ENOENT ve0 \
+	put $B/connector virtio
+echo "$helper" >/sys/module/vbus/parameters/eventfd_helper
+
+t_check "connect virtio" put $B/connector virtio
+vnet() { ls /sys/bus/vbus/devices/ve0/virtio*/net 2>/dev/null; }
+client=$(vnet)
+t_check "virtio_net made an interface" test -n "$client"
+t_eq "ethtool -i says virtio_net" "driver: virtio_net" \
+	"$(ethtool -i "$client" 2>/dev/null | head -n 1)"
+t_eq "with the configured mac" 02:00:00:00:00:03 \
+	"$(cat /sys/class/net/$client/address 2>/dev/null)"
+t_check "checksum offload negotiated" sh -c \
+	"ethtool -k $client | grep -q '^tx-checksumming: on'"
+t_check "TSO negotiated" sh -c \
+	"ethtool -k $client | grep -q '^tcp-segmentation-offload: on'"
+t_check "the rx ring was found through eventfds" sh -c \
+	"ls -l /sys/bus/vbus/devices/ve0/virtio*/driver | grep -q virtio_net"
+t_in_use "rmmod vbus_virtio while connected is refused" vbus_virtio
+t_errno "attaching a ref device to the connected bus is EINVAL" EINVAL r0 \
+	ln -s $CFS/devices/ref/r0 $B/devices/r0
+
+ip netns add h
+ip netns add c
+ip link set vhost0 netns h
+ip -n h addr add 10.98.0.1/24 dev vhost0
+ip -n h link set vhost0 up
+ip -n h link set lo up
+ip -n c link set lo up
+to_c() {	# move the client interface into c, address it, bring it up
+	ip link set "$1" netns c && ip -n c addr add 10.98.0.2/24 dev "$1" &&
+		ip -n c link set "$1" up
+}
+wait_ping() {	# the link may take a moment after (re)binding
+	for _i in 1 2 3 4 5 6 7 8 9 10; do
+		ip netns exec h ping -c 1 -W 1 10.98.0.2 >/dev/null 2>&1 &&
+			return 0
+	done
+	return 1
+}
+retarget() { to_c "$1" && wait_ping; }
+t_check "virtio_net's interface in its own namespace" to_c "$client"
+t_check "ping virtio_net from the host" wait_ping
+t_check "ping the host from virtio_net" \
+	ip netns exec c ping -c 3 -i 0.2 -W 2 10.98.0.1
+t_check "a flood of 200 pings loses none" sh -c \
+	"ip netns exec c ping -f -c 200 -W 2 10.98.0.1 | grep -q ' 0% packet loss'"
+
+ip netns exec h iperf3 -s -D -1 -p 5301 >/dev/null 2>&1
+sleep 1
+t_check "iperf3 TCP virtio_net to host" \
+	ip netns exec c iperf3 -c 10.98.0.1 -p 5301 -t 3 -O 0
+ip netns exec c iperf3 -s -D -1 -p 5302 >/dev/null 2>&1
+sleep 1
+t_check "iperf3 TCP host to virtio_net" \
+	ip netns exec h iperf3 -c 10.98.0.2 -p 5302 -t 3 -O 0
+ip -n h -s link show vhost0 | sed 's/^/# /'
+
+payload=$(mktemp)
+head -c 2000000 /dev/urandom >"$payload"
+want="2000000 $(sha256sum <"$payload" | cut -d' ' -f1)"
+xfer="python3 $VBUS_SRC/tests/tools/xfer.py"
+transfer() {	# transfer FROM-NS TO-NS TO-ADDR
+	got=$(mktemp)
+	ip netns exec "$2" $xfer recv "$3" 7000 >"$got" &
+	sleep 1
+	ip netns exec "$1" $xfer send "$3" 7000 "$payload"
+	wait $!
+	cat "$got"
+}
+t_eq "2 MB virtio_net to host arrive intact (sha256)" "$want" \
+	"$(transfer c h 10.98.0.1)"
+t_eq "2 MB host to virtio_net arrive intact (sha256)" "$want" \
+	"$(transfer h c 10.98.0.2)"
+t_eq "no frame from virtio_net was malformed" "0 0" \
+	"$(ip -n h -j -s link show vhost0 | jq -r '.[0].stats64.rx | "\(.errors) \(.dropped)"')"
+
+carrier() {	# carrier NS IF WANT: wait for /sys carrier to read WANT
+	for _i in 1 2 3 4 5 6 7 8 9 10; do
+		[ "$(ip netns exec "$1" cat /sys/class/net/"$2"/carrier 2>/dev/null)" = "$3" ] &&
+			return 0
+		sleep 0.5
+	done
+	return 1
+}
+ip -n h link set vhost0 down
+t_check "host link down: virtio_net loses carrier" carrier c "$client" 0
+ip -n h link set vhost0 up
+t_check "host link up: virtio_net has carrier again" carrier c "$client" 1
+t_check "ping after the link came back" wait_ping
+
+vdev=$(basename "$(dirname "$(ls -d /sys/bus/vbus/devices/ve0/virtio*/net)")")
+t_check "unbind virtio_net" put /sys/bus/virtio/drivers/virtio_net/unbind "$vdev"
+t_check "its interface is gone" sh -c "! ip -n c link show $client 2>/dev/null"
+t_check "bind virtio_net again" put /sys/bus/virtio/drivers/virtio_net/bind "$vdev"
+client=$(vnet)
+t_check "traffic after unbind/bind" retarget $client
+t_check "rmmod virtio_net" modprobe -r virtio_net
+t_check "modprobe virtio_net" modprobe virtio_net
+client=$(vnet)
+t_check "traffic after reloading virtio_net" retarget $client
+
+# Hot-unplug under traffic, then re-plug.
+ip netns exec h iperf3 -s -D -1 -p 5303 >/dev/null 2>&1
+sleep 1
+rm -f /tmp/iperf-vunplug.rc
+(ip netns exec c iperf3 -c 10.98.0.1 -p 5303 -t 8 >/tmp/iperf-vunplug.log 2>&1; echo $? >/tmp/iperf-vunplug.rc) &
+sleep 3
+t_check "hot-unplug under iperf3" rm $B/devices/ve0
+t_check "virtio_net's interface is gone" sh -c "! ip -n c link show $client 2>/dev/null"
+t_check "re-plug" ln -s $D/ve0 $B/devices/ve0
+client=$(vnet)
+t_check "traffic after re-plug" retarget $client
+for i in $(seq 60); do
+	[ -f /tmp/iperf-vunplug.rc ] && break
+	sleep 1
+done
+t_check "the iperf3 cut by the unplug ended" test -f /tmp/iperf-vunplug.rc
+pkill iperf3
+
+# The same device, switched between transports while it stays on the bus.
+modprobe vbus_native
+modprobe vbus_venet_client
+t_check "switch the bus to native" put $B/connector native
+nclient=$(ls /sys/bus/vbus-proxy/devices/ve0/net 2>/dev/null)
+t_check "the native client serves the device" retarget $nclient
+t_check "switch back to virtio" put $B/connector virtio
+client=$(vnet)
+t_check "virtio_net serves it again" retarget $client
+
+t_check "MTU 9000: disconnect, set, reconnect" sh -c "
+	echo none > $B/connector && echo 9000 > $D/ve0/mtu &&
+	echo virtio > $B/connector"
+client=$(vnet)
+t_eq "virtio_net took the MTU from config space" 9000 \
+	"$(cat /sys/class/net/$client/mtu 2>/dev/null)"
+jumbo() {
+	to_c "$client" && ip -n h link set vhost0 mtu 9000 && wait_ping &&
+		ip netns exec h ping -c 2 -W 2 -M do -s 8972 10.98.0.2 &&
+		ip netns exec c ping -c 2 -W 2 -M do -s 8972 10.98.0.1
+}
+t_check "8972-byte pings with DF set cross both ways at MTU 9000" jumbo
+ip netns exec c iperf3 -s -D -1 -p 5304 >/dev/null 2>&1
+sleep 1
+t_check "iperf3 host to virtio_net at MTU 9000" \
+	ip netns exec h iperf3 -c 10.98.0.2 -p 5304 -t 2 -O 0
+
+t_check "disconnect" put $B/connector none
+t_check "virtio_net's interface is gone after disconnect" sh -c \
+	"! ls /sys/bus/vbus/devices/ve0/virtio* 2>/dev/null"
+ip netns del c
+ip netns del h
+sleep 1
+t_check "teardown" sh -c "rm $B/devices/ve0 && rmdir $D/ve0 $CFS/devices/ref/r0 $B"
+t_check "unload" modprobe -r virtio_net vbus_venet_client vbus_native \
+	vbus_virtio vbus_venet vbus_ref vbus
+t_kmemleak "kmemleak finds nothing after virtio traffic"
+t_done
