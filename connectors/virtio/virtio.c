@@ -13,10 +13,7 @@
  * change signals the config eventfd, whose hook runs
  * virtio_config_changed().
  *
- * The driver writes physical addresses into the rings (no
- * VIRTIO_F_ACCESS_PLATFORM); vringh translates them through an IOTLB that
- * maps System RAM and nothing else, so a descriptor pointing anywhere else
- * breaks the queue instead of the kernel.
+ * The device side of each queue is a struct vbus_vringh (vringh_queue.c).
  *
  * Lifetimes: a struct vbus_virtio_dev is made on connect/attach and
  * unregistered on detach/disconnect, both under the vbus topology mutex;
@@ -28,64 +25,35 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bitmap.h>
-#include <linux/ioport.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vbus.h>
 #include <linux/vbus_eventfd.h>
 #include <linux/vbus_queue.h>
-#include <linux/vhost_iotlb.h>
+#include <linux/vbus_vringh.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
-#include <linux/vringh.h>
 
 #define VBUS_VIRTIO_VQ_SIZE	256
-/* Buffers a device may hold popped and not yet pushed, per queue. */
-#define VBUS_VIRTIO_SLOTS	64
 #define VBUS_VIRTIO_MAX_QUEUES	8
 #define VBUS_VIRTIO_TRANSPORT_FEATURES \
 	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) | \
 	 BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
 
-/* System RAM as the driver's rings address it; built once at load. */
-static struct vhost_iotlb *vbus_virtio_ram;
-static DEFINE_SPINLOCK(vbus_virtio_ram_lock);
-
-/**
- * struct vbus_virtio_iter - where a popped buffer is read or written
- * @riov: device-readable segments
- * @wiov: device-writable segments
- * @rstack: inline storage for @riov; vringh allocates beyond it
- * @wstack: inline storage for @wiov
- */
-struct vbus_virtio_iter {
-	struct vringh_kiov riov, wiov;
-	struct kvec rstack[4], wstack[4];
-};
-
 /**
  * struct vbus_virtio_vq - one virtqueue, both sides
- * @q: device side, transport-neutral
- * @vrh: device side, the ring as vringh reads it
+ * @vr: device side: the ring as vringh reads it, behind struct vbus_queue
  * @vq: driver side, NULL while not set up
  * @vvd: the device it belongs to
- * @kick: signalled by notify(); hooked to the device's @q.kick
+ * @kick: signalled by notify(); hooked to the device's @vr.q.kick
  * @call: signalled by the device; hooked to vring_interrupt()
- * @iters: iterator per popped buffer
- * @busy: which @iters are taken (device side, serialised by the device)
- * @name: "<device>/<index>", for messages
  */
 struct vbus_virtio_vq {
-	struct vbus_queue q;
-	struct vringh vrh;
+	struct vbus_vringh vr;
 	struct virtqueue *vq;
 	struct vbus_virtio_dev *vvd;
 	struct vbus_eventfd *kick, *call;
-	struct vbus_virtio_iter iters[VBUS_VIRTIO_SLOTS];
-	DECLARE_BITMAP(busy, VBUS_VIRTIO_SLOTS);
-	char name[VBUS_NAME_MAX + 8];
 };
 
 /**
@@ -123,145 +91,6 @@ static struct vbus_virtio_dev *to_vvd(struct virtio_device *vdev)
 	return container_of(vdev, struct vbus_virtio_dev, vdev);
 }
 
-static struct vbus_virtio_vq *to_vvq(struct vbus_queue *q)
-{
-	return container_of(q, struct vbus_virtio_vq, q);
-}
-
-/* Device side: struct vbus_queue over vringh. */
-
-static __printf(2, 3) int vbus_virtio_break(struct vbus_virtio_vq *vvq,
-					    const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_err("queue %s: malformed ring, stopped: %pV\n", vvq->name, &vaf);
-	va_end(args);
-	vvq->q.broken = true;
-	return -EIO;
-}
-
-static int vbus_virtio_pop(struct vbus_queue *q, struct vbus_buf *buf)
-{
-	struct vbus_virtio_vq *vvq = to_vvq(q);
-	struct vbus_virtio_iter *it;
-	unsigned int slot;
-	u16 head;
-	int ret;
-
-	if (q->broken)
-		return -EIO;
-	slot = find_first_zero_bit(vvq->busy, VBUS_VIRTIO_SLOTS);
-	if (slot == VBUS_VIRTIO_SLOTS)
-		return -EAGAIN;
-	it = &vvq->iters[slot];
-	ret = vringh_getdesc_iotlb(&vvq->vrh, &it->riov, &it->wiov, &head,
-				   GFP_ATOMIC);
-	if (!ret)
-		return -EAGAIN;
-	if (ret < 0)
-		return vbus_virtio_break(vvq, "bad descriptor chain (%d)", ret);
-	if (vringh_kiov_length(&it->riov) && vringh_kiov_length(&it->wiov)) {
-		vringh_abandon_iotlb(&vvq->vrh, 1);
-		return vbus_virtio_break(vvq, "chain %u is both read and write",
-					 head);
-	}
-	set_bit(slot, vvq->busy);
-	buf->id = head;
-	buf->slot = slot;
-	buf->addr = 0;
-	buf->len = vringh_kiov_length(&it->riov) ?:
-		   vringh_kiov_length(&it->wiov);
-	buf->pos = 0;
-	return 0;
-}
-
-static int vbus_virtio_read(struct vbus_queue *q, struct vbus_buf *buf,
-			    void *dst, u32 len)
-{
-	struct vbus_virtio_vq *vvq = to_vvq(q);
-	ssize_t ret;
-
-	ret = vringh_iov_pull_iotlb(&vvq->vrh, &vvq->iters[buf->slot].riov,
-				    dst, len);
-	if (ret != len) {
-		if (ret < 0)
-			vbus_virtio_break(vvq, "chain %u unreadable (%zd)",
-					  buf->id, ret);
-		return -EFAULT;
-	}
-	buf->pos += len;
-	return 0;
-}
-
-static int vbus_virtio_write(struct vbus_queue *q, struct vbus_buf *buf,
-			     const void *src, u32 len)
-{
-	struct vbus_virtio_vq *vvq = to_vvq(q);
-	ssize_t ret;
-
-	ret = vringh_iov_push_iotlb(&vvq->vrh, &vvq->iters[buf->slot].wiov,
-				    src, len);
-	if (ret != len) {
-		if (ret < 0)
-			vbus_virtio_break(vvq, "chain %u unwritable (%zd)",
-					  buf->id, ret);
-		return -EFAULT;
-	}
-	buf->pos += len;
-	return 0;
-}
-
-static int vbus_virtio_push(struct vbus_queue *q, const struct vbus_buf *buf,
-			    u32 written)
-{
-	struct vbus_virtio_vq *vvq = to_vvq(q);
-	int ret;
-
-	if (buf->slot >= VBUS_VIRTIO_SLOTS ||
-	    !test_and_clear_bit(buf->slot, vvq->busy))
-		return -EINVAL;
-	if (q->broken)
-		return -EIO;
-	ret = vringh_complete_iotlb(&vvq->vrh, buf->id, written);
-	if (ret)
-		return vbus_virtio_break(vvq, "used ring unwritable (%d)", ret);
-	return 0;
-}
-
-static bool vbus_virtio_enable_notify(struct vbus_queue *q)
-{
-	/* vringh answers "no buffers meanwhile"; we ask the opposite. */
-	return !vringh_notify_enable_iotlb(&to_vvq(q)->vrh);
-}
-
-static void vbus_virtio_disable_notify(struct vbus_queue *q)
-{
-	vringh_notify_disable_iotlb(&to_vvq(q)->vrh);
-}
-
-static void vbus_virtio_signal(struct vbus_queue *q)
-{
-	struct vbus_virtio_vq *vvq = to_vvq(q);
-
-	if (vringh_need_notify_iotlb(&vvq->vrh) > 0)
-		vbus_eventfd_signal(vvq->call);
-}
-
-static const struct vbus_queue_ops vbus_virtio_queue_ops = {
-	.pop = vbus_virtio_pop,
-	.read = vbus_virtio_read,
-	.write = vbus_virtio_write,
-	.push = vbus_virtio_push,
-	.enable_notify = vbus_virtio_enable_notify,
-	.disable_notify = vbus_virtio_disable_notify,
-	.signal = vbus_virtio_signal,
-};
-
 /* Eventfd hooks: the only way each side reaches the other. */
 
 static void *vbus_virtio_woken(wait_queue_entry_t *wait, void *key)
@@ -277,8 +106,8 @@ static int vbus_virtio_kick_wake(wait_queue_entry_t *wait, unsigned int mode,
 {
 	struct vbus_virtio_vq *vvq = vbus_virtio_woken(wait, key);
 
-	if (vvq && READ_ONCE(vvq->vvd->started) && vvq->q.kick)
-		vvq->q.kick(&vvq->q);
+	if (vvq && READ_ONCE(vvq->vvd->started) && vvq->vr.q.kick)
+		vvq->vr.q.kick(&vvq->vr.q);
 	return 0;
 }
 
@@ -417,16 +246,11 @@ static bool vbus_virtio_notify(struct virtqueue *vq)
 
 static void vbus_virtio_del_vq(struct vbus_virtio_vq *vvq)
 {
-	unsigned int i;
-
 	if (!vvq->vq)
 		return;
 	vbus_eventfd_unhook(vvq->kick);
 	vbus_eventfd_unhook(vvq->call);
-	for (i = 0; i < VBUS_VIRTIO_SLOTS; i++) {
-		vringh_kiov_cleanup(&vvq->iters[i].riov);
-		vringh_kiov_cleanup(&vvq->iters[i].wiov);
-	}
+	vbus_vringh_cleanup(&vvq->vr);
 	vring_del_virtqueue(vvq->vq);
 	vvq->vq = NULL;
 }
@@ -448,30 +272,17 @@ static int vbus_virtio_setup_vq(struct vbus_virtio_dev *vvd,
 {
 	struct vbus_virtio_vq *vvq = &vvd->vqs[index];
 	struct virtqueue *vq;
-	unsigned int i;
 
 	vq = vring_create_virtqueue(index, VBUS_VIRTIO_VQ_SIZE, PAGE_SIZE,
 				    &vvd->vdev, true, false, ctx,
 				    vbus_virtio_notify, callback, name);
 	if (!vq)
 		return -ENOMEM;
-	vringh_init_iotlb(&vvq->vrh, vvd->vdev.features,
-			  virtqueue_get_vring_size(vq), true,
-			  (struct vring_desc *)(uintptr_t)virtqueue_get_desc_addr(vq),
-			  (struct vring_avail *)(uintptr_t)virtqueue_get_avail_addr(vq),
-			  (struct vring_used *)(uintptr_t)virtqueue_get_used_addr(vq));
-	vringh_set_iotlb(&vvq->vrh, vbus_virtio_ram, &vbus_virtio_ram_lock);
-	for (i = 0; i < VBUS_VIRTIO_SLOTS; i++) {
-		vringh_kiov_init(&vvq->iters[i].riov, vvq->iters[i].rstack,
-				 ARRAY_SIZE(vvq->iters[i].rstack));
-		vringh_kiov_init(&vvq->iters[i].wiov, vvq->iters[i].wstack,
-				 ARRAY_SIZE(vvq->iters[i].wstack));
-	}
-	bitmap_zero(vvq->busy, VBUS_VIRTIO_SLOTS);
-	vvq->q.ops = &vbus_virtio_queue_ops;
-	vvq->q.mem = NULL;
-	vvq->q.name = vvq->name;
-	vvq->q.broken = false;
+	vbus_vringh_init(&vvq->vr, vvd->vdev.features,
+			 virtqueue_get_vring_size(vq),
+			 virtqueue_get_desc_addr(vq),
+			 virtqueue_get_avail_addr(vq),
+			 virtqueue_get_used_addr(vq), vvq->call);
 	vvq->vq = vq;
 	vbus_eventfd_hook(vvq->kick, vbus_virtio_kick_wake, vvq);
 	vbus_eventfd_hook(vvq->call, vbus_virtio_call_wake, vvq);
@@ -610,9 +421,9 @@ static int vbus_virtio_attach(struct vbus *bus, struct vbus_device *vdev)
 		vvd->vqs[i].vvd = vvd;
 		vvd->vqs[i].kick = &vvd->efds[2 * i];
 		vvd->vqs[i].call = &vvd->efds[2 * i + 1];
-		vvd->queues[i] = &vvd->vqs[i].q;
-		snprintf(vvd->vqs[i].name, sizeof(vvd->vqs[i].name), "%s/%u",
-			 vbus_device_name(vdev), i);
+		vvd->queues[i] = &vvd->vqs[i].vr.q;
+		snprintf(vvd->vqs[i].vr.name, sizeof(vvd->vqs[i].vr.name),
+			 "%s/%u", vbus_device_name(vdev), i);
 	}
 	vvd->config = &vvd->efds[2 * nq];
 	vvd->link.queues = vvd->queues;
@@ -704,33 +515,23 @@ static struct vbus_connector vbus_virtio_connector = {
 	.ops = &vbus_virtio_ops,
 };
 
-static int vbus_virtio_add_ram(struct resource *res, void *arg)
-{
-	return vhost_iotlb_add_range(vbus_virtio_ram, res->start, res->end,
-				     res->start, VHOST_MAP_RW);
-}
-
 static int __init vbus_virtio_init(void)
 {
 	int ret;
 
-	vbus_virtio_ram = vhost_iotlb_alloc(0, 0);
-	if (!vbus_virtio_ram)
-		return -ENOMEM;
-	ret = walk_iomem_res_desc(IORES_DESC_NONE,
-				  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
-				  U64_MAX, NULL, vbus_virtio_add_ram);
-	if (!ret)
-		ret = vbus_connector_register(&vbus_virtio_connector);
+	ret = vbus_vringh_ram_init();
 	if (ret)
-		vhost_iotlb_free(vbus_virtio_ram);
+		return ret;
+	ret = vbus_connector_register(&vbus_virtio_connector);
+	if (ret)
+		vbus_vringh_ram_exit();
 	return ret;
 }
 
 static void __exit vbus_virtio_exit(void)
 {
 	vbus_connector_unregister(&vbus_virtio_connector);
-	vhost_iotlb_free(vbus_virtio_ram);
+	vbus_vringh_ram_exit();
 }
 
 module_init(vbus_virtio_init);

@@ -103,7 +103,7 @@ struct venet_dev {
 	bool running;
 	bool opened;
 	struct vbus_virtio_link *link;
-	spinlock_t link_lock;
+	spinlock_t link_lock;	/* protects link */
 };
 
 /**

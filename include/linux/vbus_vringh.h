@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A struct vbus_queue over a split virtqueue in RAM, read through vringh:
+ * the device side of the virtio connector, usable by any connector whose
+ * client writes physical addresses into its rings.
+ */
+#ifndef _LINUX_VBUS_VRINGH_H
+#define _LINUX_VBUS_VRINGH_H
+
+#include <linux/bitops.h>
+#include <linux/vbus.h>
+#include <linux/vbus_eventfd.h>
+#include <linux/vbus_queue.h>
+#include <linux/vringh.h>
+
+/* Buffers a device may hold popped and not yet pushed, per queue. */
+#define VBUS_VRINGH_SLOTS	64
+
+/**
+ * struct vbus_vringh_iter - where a popped buffer is read or written
+ * @riov: device-readable segments
+ * @wiov: device-writable segments
+ * @rstack: inline storage for @riov; vringh allocates beyond it
+ * @wstack: inline storage for @wiov
+ */
+struct vbus_vringh_iter {
+	struct vringh_kiov riov, wiov;
+	struct kvec rstack[4], wstack[4];
+};
+
+/**
+ * struct vbus_vringh - device side of one virtqueue
+ * @q: what the device model sees
+ * @vrh: the ring as vringh reads it
+ * @avail: the available ring in the direct map, NULL if the rings are not
+ *	all in RAM; read only for its index, which vringh does not bound
+ * @call: signalled when the driver wants to hear of completions, or NULL
+ * @iters: iterator per popped buffer
+ * @busy: which @iters are taken; serialised, like all of @q, by the
+ *	device model
+ * @name: "<device>/<index>", for messages
+ *
+ * Owned by whoever embeds it; valid from vbus_vringh_init() to
+ * vbus_vringh_cleanup(), while the ring's memory is.
+ */
+struct vbus_vringh {
+	struct vbus_queue q;
+	struct vringh vrh;
+	struct vring_avail *avail;
+	struct vbus_eventfd *call;
+	struct vbus_vringh_iter iters[VBUS_VRINGH_SLOTS];
+	DECLARE_BITMAP(busy, VBUS_VRINGH_SLOTS);
+	char name[VBUS_NAME_MAX + 8];
+};
+
+void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
+		      u64 desc, u64 avail, u64 used, struct vbus_eventfd *call);
+void vbus_vringh_cleanup(struct vbus_vringh *vr);
+int vbus_vringh_ram_init(void);
+void vbus_vringh_ram_exit(void);
+
+#endif /* _LINUX_VBUS_VRINGH_H */

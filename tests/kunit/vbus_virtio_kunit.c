@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the virtio connector's units: the vringh-backed queue
+ * (a well-formed ring, then a table of rings a misbehaving driver could
+ * write, each stopping the queue without a splat) and the eventfd hooks
+ * (a signal runs the hooked function; after unhook it does not).
+ */
+#include <kunit/test.h>
+#include <linux/io.h>
+#include <linux/slab.h>
+#include <linux/vbus_eventfd.h>
+#include <linux/vbus_vringh.h>
+#include <linux/virtio_byteorder.h>
+#include <uapi/linux/virtio_config.h>
+#include <uapi/linux/virtio_ring.h>
+
+#define RING_NUM	8
+#define BUF_SIZE	256
+#define FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) | \
+			 BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC))
+/* Far beyond any RAM the test VM has. */
+#define NOT_RAM		(1ULL << 50)
+
+/**
+ * struct ring_fixture - a driver's split ring, written by hand
+ * @vring: pointers into @mem
+ * @mem: the ring, in RAM
+ * @buf: a data buffer, in RAM
+ * @vr: the device side under test
+ */
+struct ring_fixture {
+	struct vring vring;
+	void *mem;
+	u8 *buf;
+	struct vbus_vringh vr;
+};
+
+/* Each case's fixture, for the exit hook. */
+static void ring_exit(struct kunit *test)
+{
+	struct ring_fixture *f = test->priv;
+
+	if (f)
+		vbus_vringh_cleanup(&f->vr);
+}
+
+static struct ring_fixture *ring_fixture(struct kunit *test, u64 desc_addr)
+{
+	struct ring_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->mem = kunit_kzalloc(test, vring_size(RING_NUM, SMP_CACHE_BYTES),
+			       GFP_KERNEL);
+	f->buf = kunit_kzalloc(test, BUF_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->mem);
+	KUNIT_ASSERT_NOT_NULL(test, f->buf);
+	vring_init(&f->vring, RING_NUM, f->mem, SMP_CACHE_BYTES);
+	strscpy(f->vr.name, "kunit/0", sizeof(f->vr.name));
+	vbus_vringh_init(&f->vr, FEATURES, RING_NUM,
+			 desc_addr ?: virt_to_phys(f->vring.desc),
+			 virt_to_phys(f->vring.avail),
+			 virt_to_phys(f->vring.used), NULL);
+	test->priv = f;
+	return f;
+}
+
+static void set_desc(struct ring_fixture *f, unsigned int i, u64 addr,
+		     u32 len, u16 flags, u16 next)
+{
+	f->vring.desc[i].addr = __cpu_to_virtio64(true, addr);
+	f->vring.desc[i].len = __cpu_to_virtio32(true, len);
+	f->vring.desc[i].flags = __cpu_to_virtio16(true, flags);
+	f->vring.desc[i].next = __cpu_to_virtio16(true, next);
+}
+
+/* Publish @head as the next available chain. */
+static void post(struct ring_fixture *f, u16 head)
+{
+	u16 idx = __virtio16_to_cpu(true, f->vring.avail->idx);
+
+	f->vring.avail->ring[idx % RING_NUM] = __cpu_to_virtio16(true, head);
+	smp_wmb();
+	f->vring.avail->idx = __cpu_to_virtio16(true, idx + 1);
+}
+
+static void vringh_queue_empty(struct kunit *test)
+{
+	struct ring_fixture *f = ring_fixture(test, 0);
+	struct vbus_buf buf;
+
+	KUNIT_EXPECT_EQ(test, f->vr.q.ops->pop(&f->vr.q, &buf), -EAGAIN);
+	KUNIT_EXPECT_FALSE(test, f->vr.q.broken);
+}
+
+static void vringh_queue_read_and_write(struct kunit *test)
+{
+	struct ring_fixture *f = ring_fixture(test, 0);
+	struct vbus_queue *q = &f->vr.q;
+	u8 out[16], in[16];
+	struct vbus_buf buf;
+
+	memset(f->buf, 0xab, 16);
+	/* A readable chain of two descriptors... */
+	set_desc(f, 0, virt_to_phys(f->buf), 8, VRING_DESC_F_NEXT, 1);
+	set_desc(f, 1, virt_to_phys(f->buf + 8), 8, 0, 0);
+	post(f, 0);
+	KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
+	KUNIT_EXPECT_EQ(test, buf.len, 16);
+	KUNIT_EXPECT_EQ(test, q->ops->read(q, &buf, out, 16), 0);
+	KUNIT_EXPECT_EQ(test, out[15], 0xab);
+	/* ...reads no further than it holds. */
+	KUNIT_EXPECT_EQ(test, q->ops->read(q, &buf, out, 1), -EFAULT);
+	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 0), 0);
+	KUNIT_EXPECT_EQ(test, __virtio16_to_cpu(true, f->vring.used->idx), 1);
+
+	/* A writable buffer is filled and its length reported. */
+	memset(in, 0x5a, sizeof(in));
+	set_desc(f, 2, virt_to_phys(f->buf + 64), 32, VRING_DESC_F_WRITE, 0);
+	post(f, 2);
+	KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
+	KUNIT_EXPECT_EQ(test, q->ops->write(q, &buf, in, sizeof(in)), 0);
+	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, buf.pos), 0);
+	KUNIT_EXPECT_EQ(test, f->buf[64 + 15], 0x5a);
+	KUNIT_EXPECT_EQ(test, __virtio32_to_cpu(true, f->vring.used->ring[1].len),
+			16);
+	KUNIT_EXPECT_EQ(test, __virtio32_to_cpu(true, f->vring.used->ring[1].id),
+			2);
+	/* A buffer cannot be completed twice. */
+	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 0), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, q->broken);
+}
+
+/* Malformed rings: each must stop the queue, report it, and no more. */
+
+struct bad_vring {
+	const char *name;
+	void (*spoil)(struct ring_fixture *f);
+	bool bad_table;		/* the descriptor table is not in RAM */
+	bool fails_on_read;	/* pop succeeds; the buffer cannot be read */
+	bool fails_on_write;	/* pop succeeds; the buffer cannot be written */
+};
+
+static void head_past_ring(struct ring_fixture *f)
+{
+	set_desc(f, 0, virt_to_phys(f->buf), 8, 0, 0);
+	post(f, RING_NUM + 3);
+}
+
+static void addr_outside_ram(struct ring_fixture *f)
+{
+	set_desc(f, 0, NOT_RAM, 8, 0, 0);
+	post(f, 0);
+}
+
+static void write_outside_ram(struct ring_fixture *f)
+{
+	set_desc(f, 0, NOT_RAM, 8, VRING_DESC_F_WRITE, 0);
+	post(f, 0);
+}
+
+static void chain_loop(struct ring_fixture *f)
+{
+	set_desc(f, 0, virt_to_phys(f->buf), 8, VRING_DESC_F_NEXT, 1);
+	set_desc(f, 1, virt_to_phys(f->buf), 8, VRING_DESC_F_NEXT, 0);
+	post(f, 0);
+}
+
+static void next_past_ring(struct ring_fixture *f)
+{
+	set_desc(f, 0, virt_to_phys(f->buf), 8, VRING_DESC_F_NEXT, RING_NUM);
+	post(f, 0);
+}
+
+static void avail_idx_jumps(struct ring_fixture *f)
+{
+	set_desc(f, 0, virt_to_phys(f->buf), 8, 0, 0);
+	f->vring.avail->idx = __cpu_to_virtio16(true, 3 * RING_NUM);
+}
+
+static void indirect_odd_size(struct ring_fixture *f)
+{
+	set_desc(f, 0, virt_to_phys(f->buf), 17, VRING_DESC_F_INDIRECT, 0);
+	post(f, 0);
+}
+
+static void read_after_write(struct ring_fixture *f)
+{
+	set_desc(f, 0, virt_to_phys(f->buf), 8,
+		 VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 1);
+	set_desc(f, 1, virt_to_phys(f->buf + 8), 8, 0, 0);
+	post(f, 0);
+}
+
+static void table_outside_ram(struct ring_fixture *f)
+{
+	post(f, 0);
+}
+
+static const struct bad_vring bad_vrings[] = {
+	{ "head index past the ring", head_past_ring },
+	{ "buffer address outside RAM", addr_outside_ram, .fails_on_read = true },
+	{ "writable buffer outside RAM", write_outside_ram, .fails_on_write = true },
+	{ "descriptor chain loops", chain_loop },
+	{ "next index past the ring", next_past_ring },
+	{ "avail index jumps past the ring", avail_idx_jumps },
+	{ "indirect table of odd size", indirect_odd_size },
+	{ "readable after writable", read_after_write },
+	{ "descriptor table outside RAM", table_outside_ram, .bad_table = true },
+};
+
+static void bad_vring_desc(const struct bad_vring *b, char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_vring, bad_vrings, bad_vring_desc);
+
+static void vringh_queue_malformed(struct kunit *test)
+{
+	const struct bad_vring *b = test->param_value;
+	struct ring_fixture *f = ring_fixture(test, b->bad_table ? NOT_RAM : 0);
+	struct vbus_queue *q = &f->vr.q;
+	struct vbus_buf buf;
+	u8 out[8] = {};
+
+	b->spoil(f);
+	if (b->fails_on_read) {
+		KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
+		KUNIT_EXPECT_EQ(test, q->ops->read(q, &buf, out, sizeof(out)),
+				-EFAULT);
+	} else if (b->fails_on_write) {
+		KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
+		KUNIT_EXPECT_EQ(test, q->ops->write(q, &buf, out, sizeof(out)),
+				-EFAULT);
+	} else {
+		KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), -EIO);
+	}
+	KUNIT_EXPECT_TRUE(test, q->broken);
+	/* A broken queue stays stopped. */
+	KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), -EIO);
+}
+
+static struct kunit_case vringh_queue_cases[] = {
+	KUNIT_CASE(vringh_queue_empty),
+	KUNIT_CASE(vringh_queue_read_and_write),
+	KUNIT_CASE_PARAM(vringh_queue_malformed, bad_vring_gen_params),
+	{}
+};
+
+static struct kunit_suite vringh_queue_suite = {
+	.name = "vbus_vringh_queue",
+	.exit = ring_exit,
+	.test_cases = vringh_queue_cases,
+};
+
+/* Eventfd hooks. */
+
+static int woken;
+
+static int count_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
+		      void *key)
+{
+	struct vbus_eventfd *efd = container_of(wait, struct vbus_eventfd,
+						wait);
+
+	if (key_to_poll(key) & EPOLLIN)
+		woken += efd->priv == efd;
+	return 0;
+}
+
+static void eventfd_hook_and_unhook(struct kunit *test)
+{
+	struct vbus_eventfd efds[2] = {};
+	int ret;
+
+	ret = vbus_eventfd_get("kunit", ARRAY_SIZE(efds), efds);
+	if (ret == -ENOENT)
+		kunit_skip(test, "no eventfd helper (vbus.eventfd_helper)");
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_NE(test, efds[0].ctx, efds[1].ctx);
+	woken = 0;
+	vbus_eventfd_hook(&efds[0], count_wake, &efds[0]);
+	vbus_eventfd_signal(&efds[0]);
+	vbus_eventfd_signal(&efds[1]);
+	KUNIT_EXPECT_EQ(test, woken, 1);
+	vbus_eventfd_unhook(&efds[0]);
+	vbus_eventfd_signal(&efds[0]);
+	KUNIT_EXPECT_EQ(test, woken, 1);
+	vbus_eventfd_put(ARRAY_SIZE(efds), efds);
+	KUNIT_EXPECT_NULL(test, efds[0].ctx);
+}
+
+static void eventfd_get_limits(struct kunit *test)
+{
+	struct vbus_eventfd efd;
+
+	KUNIT_EXPECT_EQ(test, vbus_eventfd_get("kunit", 0, &efd), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vbus_eventfd_get("kunit", VBUS_EVENTFD_MAX + 1,
+					       &efd), -EINVAL);
+}
+
+static struct kunit_case eventfd_cases[] = {
+	KUNIT_CASE(eventfd_hook_and_unhook),
+	KUNIT_CASE(eventfd_get_limits),
+	{}
+};
+
+static struct kunit_suite eventfd_suite = {
+	.name = "vbus_eventfd",
+	.test_cases = eventfd_cases,
+};
+
+kunit_test_suites(&vringh_queue_suite, &eventfd_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the virtio connector's queue and eventfds");
+MODULE_LICENSE("GPL");
