@@ -1,7 +1,9 @@
 #!/bin/sh
-# Runs inside the bench VM: the same measurements over veth (the anchor)
-# and over venet on the native connector, between the same two network
-# namespaces. Writes rows to $VBUS_OUT/bench.json.
+# Runs inside the bench VM: the same measurements over veth (the anchor),
+# venet on the native connector and venet on the virtio connector (served
+# to virtio_net), between the same two network namespaces; and the pps of
+# the kernel's vDPA simulator (vdpa_sim_net under virtio_net), the anchor
+# for the virtio path. Writes rows to $VBUS_OUT/bench.json.
 set -u
 KVER=$(uname -r)
 CFS=/sys/kernel/config/vbus
@@ -85,5 +87,50 @@ echo native >$CFS/buses/bench/connector
 client=$(ls /sys/bus/vbus-proxy/devices/bench0/net)
 ns_pair bench0 "$client" 10.97.0
 measure venet-native "$client" bench0 10.97.0
+
+# The same device and host netdev, now served to virtio_net.
+echo none >$CFS/buses/bench/connector
+modprobe vbus_virtio
+modprobe virtio_net
+echo virtio >$CFS/buses/bench/connector
+client=$(ls /sys/bus/vbus/devices/bench0/virtio*/net)
+ip link set "$client" netns c
+ip -n c addr add 10.97.0.2/24 dev "$client"
+ip -n c link set "$client" up
+sleep 1
+measure venet-virtio "$client" bench0 10.97.0
+
+# vdpa_sim_net loops frames sent to its own MAC back to its receive queue:
+# pktgen to that MAC measures its data path, counted on virtio_net's rx.
+modprobe vdpa_sim_net
+modprobe virtio_vdpa
+vdpa dev add name vdpa0 mgmtdev vdpasim_net mac 02:00:00:00:00:aa
+sleep 1
+ip link set "$(ls /sys/bus/vdpa/devices/vdpa0/virtio*/net)" name sim0
+sim=sim0
+ip link set "$sim" netns c
+ip -n c link set "$sim" up
+p=$(ip netns exec c sh -c "$(cat <<'PPS'
+mac=$(cat /sys/class/net/$1/address)
+before=$(cat /sys/class/net/$1/statistics/rx_packets)
+echo rem_device_all >/proc/net/pktgen/kpktgend_0
+echo add_device $1 >/proc/net/pktgen/kpktgend_0
+echo count $2 >/proc/net/pktgen/$1
+echo pkt_size 60 >/proc/net/pktgen/$1
+echo delay 0 >/proc/net/pktgen/$1
+echo dst 10.95.0.1 >/proc/net/pktgen/$1
+echo dst_mac $mac >/proc/net/pktgen/$1
+start=$(date +%s%N)
+echo start >/proc/net/pktgen/pgctrl
+end=$(date +%s%N)
+sleep 1
+after=$(cat /sys/class/net/$1/statistics/rx_packets)
+echo $(((after - before) * 1000000000 / (end - start)))
+PPS
+)" pps "$sim" "$PKTS")
+echo "bench: vdpa_sim_net: pps_64=$p"
+jq -cn --arg kver "$KVER" --argjson pps "${p:-0}" \
+	'{path: "vdpa_sim_net", kver: $kver, pps_64: $pps, tcp_mbps: null,
+	  rtt_us_mean: null, rtt_us_p99: null}' >>"$rows"
 
 jq -s . "$rows" >"$VBUS_OUT/bench.json"

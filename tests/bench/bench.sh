@@ -19,7 +19,7 @@ cp "$out/bench.json" "$json"
 
 echo
 printf '%-14s %10s %8s %10s %9s %9s %8s %9s\n' path pps_64 ratio tcp_mbps ratio rtt_mean ratio rtt_p99
-jq -r '(.[] | select(.path == "veth")) as $a | .[] |
+jq -r '(.[] | select(.path == "veth")) as $a | .[] | select(.tcp_mbps) |
 	[.path, .pps_64, (.pps_64 / $a.pps_64 * 100 | floor / 100),
 	 .tcp_mbps, (.tcp_mbps / $a.tcp_mbps * 100 | floor / 100),
 	 .rtt_us_mean, (.rtt_us_mean / $a.rtt_us_mean * 100 | floor / 100),
@@ -27,4 +27,7 @@ jq -r '(.[] | select(.path == "veth")) as $a | .[] |
 	while IFS="$(printf '\t')" read -r p a b c d e f g; do
 		printf '%-14s %10s %8s %10s %9s %9s %8s %9s\n' "$p" "$a" "$b" "$c" "$d" "$e" "$f" "$g"
 	done
-echo "ratios are against veth in the same VM run; rows in $json"
+jq -r '(.[] | select(.path == "vdpa_sim_net")) as $s |
+	(.[] | select(.path == "venet-virtio")) as $v |
+	"venet-virtio pps_64 / vdpa_sim_net pps_64 (\($s.pps_64)): \($v.pps_64 / $s.pps_64 * 100 | floor / 100)"' "$json"
+echo "ratios are against veth in the same VM run (vdpa_sim_net: pps only); rows in $json"
