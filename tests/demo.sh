@@ -46,3 +46,27 @@ run ip -n client -s link show "$client"
 run ip netns exec client ethtool -i "$client"
 run ip netns exec host ethtool -i ve0
 run $VBUSCTL show
+
+echo
+echo "== the same venet device, switched to the virtio connector: virtio_net is the client"
+run modprobe vbus_virtio
+run modprobe virtio_net
+run "echo virtio > $CFS/buses/net/connector"
+run "ls -d /sys/bus/vbus/devices/ve0/virtio*"
+vclient=$(ls /sys/bus/vbus/devices/ve0/virtio*/net)
+run ethtool -i "$vclient"
+run "ethtool -k $vclient | grep -E '^(tx-checksumming|tcp-segmentation-offload|scatter-gather):'"
+run ip link set "$vclient" netns client
+run ip -n client addr add 10.99.0.2/24 dev "$vclient"
+run ip -n client link set "$vclient" up
+sleep 1
+run ip netns exec client ping -c 3 10.99.0.1
+run ip netns exec host iperf3 -s -1 -D
+sleep 1
+run ip netns exec client iperf3 -c 10.99.0.1 -t 3
+run ip -n host link set ve0 down
+sleep 1
+run "ip -n client link show $vclient | head -n 1"
+run ip -n host link set ve0 up
+run ip -n client -s link show "$vclient"
+run ip netns exec client ethtool -S "$vclient"
