@@ -150,18 +150,33 @@ int vbus_proxy_open(struct vbus_proxy_device *pdev, u32 version)
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_open);
 
+/* Both sides stopped using the ring: no more signals, no more hooks. */
+static void native_ring_release(struct vbus_shm_ring *ring)
+{
+	vbus_eventfd_unhook(&ring->efd[VBUS_SHM_KICK]);
+	vbus_eventfd_unhook(&ring->efd[VBUS_SHM_INTERRUPT]);
+	vbus_eventfd_put(ARRAY_SIZE(ring->efd), ring->efd);
+	list_del(&ring->node);
+}
+
 /**
  * vbus_proxy_close() - stop using a device; a no-op if it is not open
  * @pdev: the proxy device
+ *
+ * The device model stops using the rings before this returns; the client
+ * must not kick them afterwards.
  */
 void vbus_proxy_close(struct vbus_proxy_device *pdev)
 {
 	const struct vbus_class_ops *ops = pdev->vdev->class->ops;
+	struct vbus_shm_ring *ring, *next;
 
 	mutex_lock(&pdev->lock);
 	if (pdev->opened && ops->close)
 		ops->close(pdev->vdev);
 	pdev->opened = false;
+	list_for_each_entry_safe(ring, next, &pdev->rings, node)
+		native_ring_release(ring);
 	mutex_unlock(&pdev->lock);
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_close);
@@ -196,14 +211,45 @@ int vbus_proxy_call(struct vbus_proxy_device *pdev, u32 func, void *data,
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_call);
 
+/* The client kicked a ring: the device's turn. */
+static int native_kick_wake(wait_queue_entry_t *wait, unsigned int mode,
+			    int sync, void *key)
+{
+	struct vbus_shm_ring *ring = container_of(wait, struct vbus_eventfd,
+						  wait)->priv;
+	void (*kick)(struct vbus_shm_ring *ring) = READ_ONCE(ring->kick);
+
+	if ((key_to_poll(key) & EPOLLIN) && kick)
+		kick(ring);
+	return 0;
+}
+
+/* The device signalled a ring: the client's turn. */
+static int native_interrupt_wake(wait_queue_entry_t *wait, unsigned int mode,
+				 int sync, void *key)
+{
+	struct vbus_shm_ring *ring = container_of(wait, struct vbus_eventfd,
+						  wait)->priv;
+
+	if (key_to_poll(key) & EPOLLIN)
+		ring->interrupt(ring);
+	return 0;
+}
+
 /**
  * vbus_proxy_shm() - register a shared-memory ring with the device
  * @pdev: an open proxy device
  * @ring: the ring; the client keeps it and its memory alive until it
  *	closes the device
  *
- * Return: 0 (@ring->kick is then set), -ENODEV once unplugged, -EBADF if
- * not open, -EOPNOTSUPP, or the device model's validation error.
+ * The connector gives the ring a kick and an interrupt eventfd (made by
+ * the vbus eventfd helper) and hooks them to @ring->kick and
+ * @ring->interrupt: from then on the two sides notify each other only
+ * with vbus_shm_ring_kick() and vbus_shm_ring_interrupt(). Sleeps.
+ *
+ * Return: 0, -ENODEV once unplugged, -EBADF if not open, -EOPNOTSUPP,
+ * -ENOENT without the eventfd helper, or the device model's validation
+ * error.
  */
 int vbus_proxy_shm(struct vbus_proxy_device *pdev, struct vbus_shm_ring *ring)
 {
@@ -220,7 +266,20 @@ int vbus_proxy_shm(struct vbus_proxy_device *pdev, struct vbus_shm_ring *ring)
 	else if (!ops->shm)
 		ret = -EOPNOTSUPP;
 	else
-		ret = ops->shm(pdev->vdev, ring);
+		ret = vbus_eventfd_get(dev_name(&pdev->dev),
+				       ARRAY_SIZE(ring->efd), ring->efd);
+	if (ret)
+		goto out;
+	/* Hooked first: the device may signal as soon as it has the ring. */
+	ring->kick = NULL;
+	vbus_eventfd_hook(&ring->efd[VBUS_SHM_KICK], native_kick_wake, ring);
+	vbus_eventfd_hook(&ring->efd[VBUS_SHM_INTERRUPT], native_interrupt_wake,
+			  ring);
+	list_add(&ring->node, &pdev->rings);
+	ret = ops->shm(pdev->vdev, ring);
+	if (ret)
+		native_ring_release(ring);
+out:
 	mutex_unlock(&pdev->lock);
 	return ret;
 }
@@ -247,6 +306,7 @@ static int native_attach(struct vbus *bus, struct vbus_device *vdev)
 		return -ENOMEM;
 	pdev->vdev = vbus_device_get(vdev);
 	mutex_init(&pdev->lock);
+	INIT_LIST_HEAD(&pdev->rings);
 	device_initialize(&pdev->dev);
 	pdev->dev.bus = &vbus_proxy_bus_type;
 	pdev->dev.parent = native_root;

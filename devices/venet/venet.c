@@ -432,7 +432,7 @@ static void venet_notify_client(struct shm_signal *s)
 	struct venet_queue *vq = container_of(s, struct venet_queue,
 					      ioq.signal);
 
-	vq->shm->interrupt(vq->shm);
+	vbus_shm_ring_interrupt(vq->shm);
 }
 
 static const struct shm_signal_ops venet_signal_ops = {

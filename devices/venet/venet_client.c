@@ -210,7 +210,7 @@ static void venet_client_kick(struct shm_signal *s)
 {
 	struct venet_cring *r = container_of(s, struct venet_cring, sig);
 
-	r->shm.kick(&r->shm);
+	vbus_shm_ring_kick(&r->shm);
 }
 
 static const struct shm_signal_ops venet_client_signal_ops = {

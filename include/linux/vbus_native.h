@@ -15,6 +15,7 @@
 #include <linux/device.h>
 #include <linux/mutex.h>
 #include <linux/vbus.h>
+#include <linux/vbus_eventfd.h>
 #include <linux/vbus_queue.h>
 
 /**
@@ -25,6 +26,8 @@
  * @gone: set (under @lock) once the device left the bus: calls fail with
  *	-ENODEV
  * @opened: the client opened the device and has not closed it (under @lock)
+ * @rings: the rings registered since open (under @lock); their eventfds
+ *	are released at close
  * @node: entry in the connector's per-bus list (vbus topology mutex)
  */
 struct vbus_proxy_device {
@@ -33,6 +36,7 @@ struct vbus_proxy_device {
 	struct mutex lock;	/* client calls vs. hot-unplug */
 	bool gone;
 	bool opened;
+	struct list_head rings;
 	struct list_head node;
 };
 
@@ -59,10 +63,15 @@ struct vbus_proxy_driver {
  * @len: bytes of @mem the ring may use
  * @interrupt: set by the client: the device signalled this ring. Atomic
  *	context.
- * @kick: set by the device model: the client calls it to notify the
- *	device of new buffers. Atomic context is fine.
+ * @kick: set by the device model: the client kicked this ring (new
+ *	buffers). Atomic context.
  * @client_priv: for @interrupt
  * @device_priv: for @kick
+ * @efd: private to the connector: the kick and interrupt eventfds, from
+ *	registration to close; vbus_shm_ring_kick() and
+ *	vbus_shm_ring_interrupt() signal them, their wait-queue hooks call
+ *	@kick and @interrupt
+ * @node: private to the connector: on the proxy device's rings
  */
 struct vbus_shm_ring {
 	u32 id;
@@ -73,7 +82,29 @@ struct vbus_shm_ring {
 	void (*kick)(struct vbus_shm_ring *ring);
 	void *client_priv;
 	void *device_priv;
+	struct vbus_eventfd efd[2];
+	struct list_head node;
 };
+
+enum { VBUS_SHM_KICK, VBUS_SHM_INTERRUPT };
+
+/**
+ * vbus_shm_ring_kick() - the client notifies the device; any context
+ * @ring: a registered ring
+ */
+static inline void vbus_shm_ring_kick(struct vbus_shm_ring *ring)
+{
+	vbus_eventfd_signal(&ring->efd[VBUS_SHM_KICK]);
+}
+
+/**
+ * vbus_shm_ring_interrupt() - the device notifies the client; any context
+ * @ring: a registered ring
+ */
+static inline void vbus_shm_ring_interrupt(struct vbus_shm_ring *ring)
+{
+	vbus_eventfd_signal(&ring->efd[VBUS_SHM_INTERRUPT]);
+}
 
 static inline struct vbus_proxy_device *to_vbus_proxy(struct device *dev)
 {
