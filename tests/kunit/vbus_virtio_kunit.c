@@ -19,7 +19,7 @@
 #define FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) | \
 			 BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC))
 /* Far beyond any RAM the test VM has. */
-#define NOT_RAM		(1ULL << 50)
+#define NOT_RAM		BIT_ULL(50)
 
 /**
  * struct ring_fixture - a driver's split ring, written by hand
@@ -79,6 +79,7 @@ static void post(struct ring_fixture *f, u16 head)
 	u16 idx = __virtio16_to_cpu(true, f->vring.avail->idx);
 
 	f->vring.avail->ring[idx % RING_NUM] = __cpu_to_virtio16(true, head);
+	/* The entry before the index that publishes it, as a driver does. */
 	smp_wmb();
 	f->vring.avail->idx = __cpu_to_virtio16(true, idx + 1);
 }
