@@ -36,17 +36,15 @@
 #include <uapi/linux/virtio_ids.h>
 #include <uapi/linux/vbus_venet.h>
 #include "venet_ethtool.h"
+#include "venet_skb.h"
 
 #define VENET_MTU_MIN	68
 #define VENET_MTU_MAX	9000
 /* Client RX buffers one frame may span (mergeable buffers). */
 #define VENET_RX_SPAN	48
-/* Bytes of a client frame copied to the skb head; the rest go in pages. */
-#define VENET_RX_HEAD	2048
 /* What a host netdev can hand a client that negotiated nothing. */
 #define VENET_BASE_FEATURES	(NETIF_F_SG | NETIF_F_HIGHDMA)
 #define VENET_OFFLOADS	(NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6)
-#define VENET_GSO_MAX	(GSO_LEGACY_MAX_SIZE + VLAN_ETH_HLEN)
 
 /**
  * struct venet_queue - one native ring of a device
@@ -77,6 +75,9 @@ struct venet_queue {
  * @mergeable: a frame to the client may span several RX buffers
  * @client_features: offloads the client accepts on frames we send
  * @max_frame: largest frame the client may send us
+ * @rx_csum: the client may send partial checksums
+ * @rx_gso: the client may send TSO frames
+ * @native_caps: VENET_CAP_* a native client picked (proxy lock)
  * @rx_bufs: client RX buffers popped ahead, oldest first, so that xmit
  *	knows whether a frame fits before it takes anything
  * @rx_nbufs: how many
@@ -98,6 +99,8 @@ struct venet_dev {
 	bool mergeable;
 	netdev_features_t client_features;
 	u32 max_frame;
+	bool rx_csum, rx_gso;
+	u64 native_caps;
 	struct vbus_buf rx_bufs[VENET_RX_SPAN];
 	unsigned int rx_nbufs;
 	bool running;
@@ -276,26 +279,19 @@ static struct sk_buff *venet_read_skb(struct venet_dev *v,
 				      struct vbus_buf *buf, u32 len)
 {
 	struct vbus_queue *q = v->txq;
-	u32 head = len <= VENET_RX_HEAD ? len : ETH_HLEN + 128;
 	struct sk_buff *skb;
-	struct page *page;
-	u32 chunk;
+	int i;
 
-	skb = napi_alloc_skb(&v->napi, head);
+	skb = venet_alloc_rx_skb(&v->napi, len);
 	if (!skb)
 		return ERR_PTR(-ENOMEM);
-	if (q->ops->read(q, buf, skb_put(skb, head), head))
+	if (q->ops->read(q, buf, skb->data, skb_headlen(skb)))
 		goto fault;
-	for (len -= head; len; len -= chunk) {
-		chunk = min_t(u32, len, PAGE_SIZE);
-		page = alloc_page(GFP_ATOMIC);
-		if (!page) {
-			kfree_skb(skb);
-			return ERR_PTR(-ENOMEM);
-		}
-		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, 0, chunk,
-				PAGE_SIZE);
-		if (q->ops->read(q, buf, page_address(page), chunk))
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+
+		if (q->ops->read(q, buf, skb_frag_address(f),
+				 skb_frag_size(f)))
 			goto fault;
 	}
 	return skb;
@@ -328,7 +324,10 @@ static void venet_from_client(struct venet_dev *v, struct vbus_buf *buf)
 			ndev->stats.rx_errors++;
 		return;
 	}
-	if (v->hdr_len && virtio_net_hdr_to_skb(skb, &hdr.hdr, true)) {
+	if (v->hdr_len &&
+	    (((hdr.hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !v->rx_csum) ||
+	     (hdr.hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE && !v->rx_gso) ||
+	     virtio_net_hdr_to_skb(skb, &hdr.hdr, true))) {
 		ndev->stats.rx_frame_errors++;
 		kfree_skb(skb);
 		return;
@@ -450,6 +449,7 @@ static int venet_open(struct vbus_device *vdev, u32 version)
 	}
 	v->rx.shm = NULL;
 	v->tx.shm = NULL;
+	v->native_caps = 0;
 	v->opened = true;
 	return 0;
 }
@@ -464,21 +464,64 @@ static void venet_close(struct vbus_device *vdev)
 	v->opened = false;
 }
 
+static int venet_set_caps(struct venet_dev *v, u64 caps)
+{
+	const u64 need_hdr = VENET_CAPS_ALL & ~VENET_CAP_VNET_HDR;
+
+	if ((caps & ~VENET_CAPS_ALL) ||
+	    ((caps & need_hdr) && !(caps & VENET_CAP_VNET_HDR)) ||
+	    ((caps & VENET_CAP_TSO) && !(caps & VENET_CAP_CSUM)) ||
+	    ((caps & VENET_CAP_GUEST_TSO) && !(caps & VENET_CAP_GUEST_CSUM))) {
+		pr_err("device %s: inconsistent capabilities %#llx\n",
+		       vbus_device_name(&v->vdev), caps);
+		return -EINVAL;
+	}
+	if (v->rx.shm || v->tx.shm) {
+		pr_err("device %s: capabilities set after ring registration\n",
+		       vbus_device_name(&v->vdev));
+		return -EBUSY;
+	}
+	v->native_caps = caps;
+	return 0;
+}
+
 static int venet_call(struct vbus_device *vdev, u32 func, void *data,
 		      size_t len)
 {
 	struct venet_dev *v = to_venet(vdev);
 	struct venet_config *config = data;
 
-	if (func != VENET_CALL_GET_CONFIG || len != sizeof(*config)) {
-		pr_err("device %s: bad call %u (%zu bytes)\n",
-		       vbus_device_name(vdev), func, len);
-		return -EINVAL;
+	if (func == VENET_CALL_GET_CONFIG && len == sizeof(*config)) {
+		memset(config, 0, sizeof(*config));
+		ether_addr_copy(config->mac, v->mac);
+		config->mtu = cpu_to_le32(v->mtu);
+		config->caps = cpu_to_le64(VENET_CAPS_ALL);
+		return 0;
 	}
-	memset(config, 0, sizeof(*config));
-	ether_addr_copy(config->mac, v->mac);
-	config->mtu = cpu_to_le32(v->mtu);
-	return 0;
+	if (func == VENET_CALL_SET_CAPS && len == sizeof(__le64))
+		return venet_set_caps(v, le64_to_cpup(data));
+	pr_err("device %s: bad call %u (%zu bytes)\n", vbus_device_name(vdev),
+	       func, len);
+	return -EINVAL;
+}
+
+static void venet_native_start(struct venet_dev *v)
+{
+	u64 caps = v->native_caps;
+	netdev_features_t nf = VENET_BASE_FEATURES;
+
+	v->hdr_len = caps & VENET_CAP_VNET_HDR ?
+		     sizeof(struct virtio_net_hdr_mrg_rxbuf) : 0;
+	v->mergeable = false;
+	v->rx_csum = caps & VENET_CAP_CSUM;
+	v->rx_gso = caps & VENET_CAP_TSO;
+	v->max_frame = v->rx_gso ? VENET_TSO_MAX_FRAME : v->mtu + VLAN_ETH_HLEN;
+	if (caps & VENET_CAP_GUEST_CSUM)
+		nf |= NETIF_F_HW_CSUM;
+	if (caps & VENET_CAP_GUEST_TSO)
+		nf |= NETIF_F_TSO | NETIF_F_TSO6;
+	WRITE_ONCE(v->client_features, nf);
+	venet_start(v, &v->rx.ioq.q, &v->tx.ioq.q);
 }
 
 static int venet_shm(struct vbus_device *vdev, struct vbus_shm_ring *ring)
@@ -514,13 +557,8 @@ static int venet_shm(struct vbus_device *vdev, struct vbus_shm_ring *ring)
 	ring->kick = venet_native_kick;
 	ring->device_priv = vq;
 	vq->shm = ring;
-	if (v->rx.shm && v->tx.shm) {
-		v->hdr_len = 0;
-		v->mergeable = false;
-		v->max_frame = v->mtu + VLAN_ETH_HLEN;
-		WRITE_ONCE(v->client_features, VENET_BASE_FEATURES);
-		venet_start(v, &v->rx.ioq.q, &v->tx.ioq.q);
-	}
+	if (v->rx.shm && v->tx.shm)
+		venet_native_start(v);
 	return 0;
 }
 
@@ -569,9 +607,10 @@ static int venet_virtio_start(struct vbus_device *vdev,
 
 	v->hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
 	v->mergeable = f & BIT_ULL(VIRTIO_NET_F_MRG_RXBUF);
-	v->max_frame = f & (BIT_ULL(VIRTIO_NET_F_HOST_TSO4) |
-			    BIT_ULL(VIRTIO_NET_F_HOST_TSO6)) ?
-		       VENET_GSO_MAX : v->mtu + VLAN_ETH_HLEN;
+	v->rx_csum = f & BIT_ULL(VIRTIO_NET_F_CSUM);
+	v->rx_gso = f & (BIT_ULL(VIRTIO_NET_F_HOST_TSO4) |
+			 BIT_ULL(VIRTIO_NET_F_HOST_TSO6));
+	v->max_frame = v->rx_gso ? VENET_TSO_MAX_FRAME : v->mtu + VLAN_ETH_HLEN;
 	WRITE_ONCE(v->client_features, venet_virtio_offloads(f));
 	spin_lock_bh(&v->link_lock);
 	v->link = link;

@@ -7,6 +7,10 @@
  * slot i of a ring always uses buffer i of that ring. The region lives
  * from probe to remove, after the device is closed.
  *
+ * Offloads: the client picks every capability the device offers
+ * (checksum and TSO both ways, with a virtio-net header per frame), unless
+ * loaded with offload=0. With TSO a buffer holds 64 KiB.
+ *
  * TX: xmit (under the netdev TX lock) fills the next slot and kicks; NAPI
  * reaps completions. RX: NAPI takes filled buffers and posts them again.
  */
@@ -19,8 +23,14 @@
 #include <linux/netdevice.h>
 #include <linux/vmalloc.h>
 #include <linux/vbus_native.h>
+#include <linux/virtio_net.h>
 #include <uapi/linux/vbus_venet.h>
 #include "venet_ethtool.h"
+#include "venet_skb.h"
+
+static bool offload = true;
+module_param(offload, bool, 0644);
+MODULE_PARM_DESC(offload, "use the checksum and TSO offloads the device offers");
 
 #define VENET_RING_SIZE	256
 
@@ -30,6 +40,7 @@
  * @sig: our end of its shm-signal
  * @shm: its registration with the device
  * @buf_base: offset of buffer 0 in the region
+ * @buf_size: bytes per buffer
  * @head: next avail slot we post (ours)
  * @used_tail: next used slot we reap (ours)
  */
@@ -38,6 +49,7 @@ struct venet_cring {
 	struct shm_signal sig;
 	struct vbus_shm_ring shm;
 	u64 buf_base;
+	u32 buf_size;
 	u32 head;
 	u32 used_tail;
 };
@@ -48,7 +60,7 @@ struct venet_cring {
  * @ndev: our netdev
  * @region: shared memory (vmalloc), freed after close
  * @mem: memory context over @region
- * @buf_size: bytes per buffer
+ * @hdr_len: bytes of virtio-net header before each frame, or 0
  * @napi: RX and TX completion processing
  * @rx: frames from the device
  * @tx: frames to the device
@@ -58,14 +70,14 @@ struct venet_client {
 	struct net_device *ndev;
 	void *region;
 	struct vbus_memctx mem;
-	u32 buf_size;
+	u32 hdr_len;
 	struct napi_struct napi;
 	struct venet_cring rx, tx;
 };
 
 static void *slot_buf(struct venet_client *c, struct venet_cring *r, u32 slot)
 {
-	return c->region + r->buf_base + (u64)slot * c->buf_size;
+	return c->region + r->buf_base + (u64)slot * r->buf_size;
 }
 
 static void cring_post(struct venet_client *c, struct venet_cring *r, u32 len)
@@ -73,7 +85,7 @@ static void cring_post(struct venet_client *c, struct venet_cring *r, u32 len)
 	u32 slot = r->head & (VENET_RING_SIZE - 1);
 	struct ioq_desc *d = &r->ring->desc[slot];
 
-	d->addr = cpu_to_le64(r->buf_base + (u64)slot * c->buf_size);
+	d->addr = cpu_to_le64(r->buf_base + (u64)slot * r->buf_size);
 	d->len = cpu_to_le32(len);
 	/* The buffer before the ownership that hands it over. */
 	smp_wmb();
@@ -104,13 +116,19 @@ static netdev_tx_t venet_client_xmit(struct sk_buff *skb,
 	struct venet_client *c = netdev_priv(ndev);
 	struct venet_cring *r = &c->tx;
 	u32 slot = r->head & (VENET_RING_SIZE - 1);
+	void *buf = slot_buf(c, r, slot);
 
-	if (skb->len > c->buf_size || skb->len < ETH_HLEN) {
+	if (skb->len + c->hdr_len > r->buf_size || skb->len < ETH_HLEN ||
+	    (c->hdr_len &&
+	     virtio_net_hdr_from_skb(skb, buf, true, false, 0))) {
 		ndev->stats.tx_dropped++;
 		goto out;
 	}
-	skb_copy_bits(skb, 0, slot_buf(c, r, slot), skb->len);
-	cring_post(c, r, skb->len);
+	if (c->hdr_len)
+		memset(buf + sizeof(struct virtio_net_hdr), 0,
+		       c->hdr_len - sizeof(struct virtio_net_hdr));
+	skb_copy_bits(skb, 0, buf + c->hdr_len, skb->len);
+	cring_post(c, r, c->hdr_len + skb->len);
 	cring_publish(r);
 	ndev->stats.tx_packets++;
 	ndev->stats.tx_bytes += skb->len;
@@ -143,12 +161,37 @@ static void venet_client_reap_tx(struct venet_client *c)
 		netif_wake_queue(c->ndev);
 }
 
+static void venet_client_rx_one(struct venet_client *c, void *buf, u32 len)
+{
+	struct net_device *ndev = c->ndev;
+	struct virtio_net_hdr hdr;
+	struct sk_buff *skb;
+
+	/* Copied once: the device could rewrite the buffer under us. */
+	memcpy(&hdr, buf, c->hdr_len ? sizeof(hdr) : 0);
+	len -= c->hdr_len;
+	skb = venet_alloc_rx_skb(&c->napi, len);
+	if (!skb) {
+		ndev->stats.rx_dropped++;
+		return;
+	}
+	skb_store_bits(skb, 0, buf + c->hdr_len, len);
+	if (c->hdr_len && virtio_net_hdr_to_skb(skb, &hdr, true)) {
+		ndev->stats.rx_frame_errors++;
+		kfree_skb(skb);
+		return;
+	}
+	skb->protocol = eth_type_trans(skb, ndev);
+	ndev->stats.rx_packets++;
+	ndev->stats.rx_bytes += len;
+	napi_gro_receive(&c->napi, skb);
+}
+
 static int venet_client_rx(struct venet_client *c, int budget)
 {
 	struct venet_cring *r = &c->rx;
 	struct net_device *ndev = c->ndev;
 	u32 head = cring_used_head(r);
-	struct sk_buff *skb;
 	int done = 0;
 
 	while (done < budget && r->used_tail != head) {
@@ -157,21 +200,12 @@ static int venet_client_rx(struct venet_client *c, int budget)
 
 		r->used_tail++;
 		done++;
-		if (len < ETH_HLEN || len > c->buf_size) {
+		if (len < c->hdr_len + ETH_HLEN || len > r->buf_size) {
 			ndev->stats.rx_length_errors++;
 		} else {
-			skb = napi_alloc_skb(&c->napi, len);
-			if (skb) {
-				skb_put_data(skb, slot_buf(c, r, slot), len);
-				skb->protocol = eth_type_trans(skb, ndev);
-				ndev->stats.rx_packets++;
-				ndev->stats.rx_bytes += len;
-				napi_gro_receive(&c->napi, skb);
-			} else {
-				ndev->stats.rx_dropped++;
-			}
+			venet_client_rx_one(c, slot_buf(c, r, slot), len);
 		}
-		cring_post(c, r, c->buf_size);
+		cring_post(c, r, r->buf_size);
 	}
 	if (done)
 		cring_publish(r);
@@ -291,9 +325,18 @@ static void cring_init(struct venet_client *c, struct venet_cring *r, u32 id,
 	r->shm.client_priv = c;
 }
 
+/* A frame of the MTU, or of TSO's 64 KiB, after the header, 64-aligned. */
+static u32 venet_client_buf_size(struct venet_client *c, bool tso, u32 mtu)
+{
+	return ALIGN(c->hdr_len + (tso ? VENET_TSO_MAX_FRAME :
+					 mtu + VLAN_ETH_HLEN), 64);
+}
+
 static int venet_client_probe(struct vbus_proxy_device *pdev)
 {
 	struct venet_config config;
+	__le64 caps_le;
+	u64 caps;
 	struct venet_client *c;
 	struct net_device *ndev;
 	size_t size;
@@ -308,6 +351,12 @@ static int venet_client_probe(struct vbus_proxy_device *pdev)
 	if (ret)
 		goto err_close;
 	mtu = le32_to_cpu(config.mtu);
+	caps = offload ? le64_to_cpu(config.caps) & VENET_CAPS_ALL : 0;
+	caps_le = cpu_to_le64(caps);
+	ret = vbus_proxy_call(pdev, VENET_CALL_SET_CAPS, &caps_le,
+			      sizeof(caps_le));
+	if (ret)
+		goto err_close;
 
 	ret = -ENOMEM;
 	ndev = alloc_etherdev(sizeof(*c));
@@ -317,18 +366,23 @@ static int venet_client_probe(struct vbus_proxy_device *pdev)
 	c = netdev_priv(ndev);
 	c->pdev = pdev;
 	c->ndev = ndev;
-	c->buf_size = ALIGN(mtu + VLAN_ETH_HLEN, 64);
-	size = 2 * ring_bytes() + 2 * VENET_RING_SIZE * (size_t)c->buf_size;
+	c->hdr_len = caps & VENET_CAP_VNET_HDR ?
+		     sizeof(struct virtio_net_hdr_mrg_rxbuf) : 0;
+	c->rx.buf_size = venet_client_buf_size(c, caps & VENET_CAP_GUEST_TSO,
+					       mtu);
+	c->tx.buf_size = venet_client_buf_size(c, caps & VENET_CAP_TSO, mtu);
+	size = 2 * ring_bytes() + VENET_RING_SIZE *
+	       ((size_t)c->rx.buf_size + c->tx.buf_size);
 	c->region = vzalloc(size);
 	if (!c->region)
 		goto err_free;
 	vbus_memctx_init_kernel(&c->mem, c->region, size);
 	cring_init(c, &c->rx, VENET_RING_RX, 0, 2 * ring_bytes());
 	cring_init(c, &c->tx, VENET_RING_TX, ring_bytes(),
-		   2 * ring_bytes() + VENET_RING_SIZE * (u64)c->buf_size);
+		   2 * ring_bytes() + VENET_RING_SIZE * (u64)c->rx.buf_size);
 	/* RX buffers are posted before the device can look at the ring. */
 	for (i = 0; i < VENET_RING_SIZE; i++)
-		cring_post(c, &c->rx, c->buf_size);
+		cring_post(c, &c->rx, c->rx.buf_size);
 	WRITE_ONCE(c->rx.ring->idx[IOQ_IDX_AVAIL].head,
 		   cpu_to_le32(c->rx.head));
 
@@ -338,6 +392,11 @@ static int venet_client_probe(struct vbus_proxy_device *pdev)
 	ndev->min_mtu = 68;
 	ndev->max_mtu = mtu;
 	eth_hw_addr_set(ndev, config.mac);
+	if (caps & VENET_CAP_CSUM)
+		ndev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM;
+	if (caps & VENET_CAP_TSO)
+		ndev->hw_features |= NETIF_F_TSO | NETIF_F_TSO6;
+	ndev->features |= ndev->hw_features;
 	netif_napi_add(ndev, &c->napi, venet_client_poll);
 	netif_carrier_off(ndev);
 	dev_set_drvdata(&pdev->dev, c);

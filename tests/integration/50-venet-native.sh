@@ -32,6 +32,10 @@ t_eq "ethtool -i names the host driver" "driver: vbus_venet" \
 t_errno "mtu is frozen while connected" EBUSY ve0 put $D/ve0/mtu 1400
 t_check "ethtool -k works on both ends" sh -c \
 	"ethtool -k vhost0 >/dev/null && ethtool -k $client >/dev/null"
+t_check "the client negotiated checksum offload" sh -c \
+	"ethtool -k $client | grep -q '^tx-checksumming: on'"
+t_check "the client negotiated TSO" sh -c \
+	"ethtool -k $client | grep -q '^tcp-segmentation-offload: on'"
 
 setup_ns() {
 	ip netns add h && ip netns add c &&

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * venet: the virtual Ethernet device class's client ABI over the native
- * transport. The client registers two ioq rings (VENET_RING_*) in its
- * shared memory; each descriptor holds one whole Ethernet frame (no
- * offloads yet: capabilities are reserved for checksum, SG and TSO).
+ * transport. The client reads the config (VENET_CALL_GET_CONFIG), may pick
+ * capabilities (VENET_CALL_SET_CAPS), then registers two ioq rings
+ * (VENET_RING_*) in its shared memory; each descriptor holds one whole
+ * Ethernet frame, preceded by a struct virtio_net_hdr_v1 when
+ * VENET_CAP_VNET_HDR was picked.
  */
 #ifndef _UAPI_LINUX_VBUS_VENET_H
 #define _UAPI_LINUX_VBUS_VENET_H
@@ -16,13 +18,29 @@
 #define VENET_RING_TX		1	/* frames from the client */
 
 #define VENET_CALL_GET_CONFIG	1	/* struct venet_config out */
+#define VENET_CALL_SET_CAPS	2	/* __le64 in: caps the client uses */
+
+/*
+ * Capabilities. The client picks a subset of what the config offers,
+ * before it registers rings; each needs VENET_CAP_VNET_HDR, and the TSO
+ * ones the matching checksum one.
+ */
+#define VENET_CAP_VNET_HDR	(1ULL << 0)	/* 12-byte virtio-net header, LE */
+#define VENET_CAP_CSUM		(1ULL << 1)	/* client sends partial csums */
+#define VENET_CAP_GUEST_CSUM	(1ULL << 2)	/* device sends partial csums */
+#define VENET_CAP_TSO		(1ULL << 3)	/* client sends TSO4/6 frames */
+#define VENET_CAP_GUEST_TSO	(1ULL << 4)	/* device sends TSO4/6 frames */
+#define VENET_CAPS_ALL		((1ULL << 5) - 1)
+
+/* Frames with TSO are at most this long, header excluded. */
+#define VENET_TSO_MAX_FRAME	(65536 + 18)
 
 /**
  * struct venet_config - what VENET_CALL_GET_CONFIG returns
  * @mac: the client's MAC address
  * @reserved: zero
  * @mtu: the MTU the client must use
- * @caps: VENET_CAP_* the device offers (none defined yet)
+ * @caps: VENET_CAP_* the device offers
  */
 struct venet_config {
 	__u8 mac[6];
