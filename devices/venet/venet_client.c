@@ -200,11 +200,10 @@ static int venet_client_rx(struct venet_client *c, int budget)
 
 		r->used_tail++;
 		done++;
-		if (len < c->hdr_len + ETH_HLEN || len > r->buf_size) {
+		if (len < c->hdr_len + ETH_HLEN || len > r->buf_size)
 			ndev->stats.rx_length_errors++;
-		} else {
+		else
 			venet_client_rx_one(c, slot_buf(c, r, slot), len);
-		}
 		cring_post(c, r, r->buf_size);
 	}
 	if (done)
