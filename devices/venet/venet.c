@@ -39,7 +39,6 @@
 #include "venet_skb.h"
 
 #define VENET_MTU_MIN	68
-#define VENET_MTU_MAX	9000
 /* Client RX buffers one frame may span (mergeable buffers). */
 #define VENET_RX_SPAN	48
 /* What a host netdev can hand a client that negotiated nothing. */
@@ -515,7 +514,9 @@ static void venet_native_start(struct venet_dev *v)
 	v->mergeable = false;
 	v->rx_csum = caps & VENET_CAP_CSUM;
 	v->rx_gso = caps & VENET_CAP_TSO;
-	v->max_frame = v->rx_gso ? VENET_TSO_MAX_FRAME : v->mtu + VLAN_ETH_HLEN;
+	/* The client may raise its MTU while running (rings refilled). */
+	v->max_frame = v->rx_gso ? VENET_TSO_MAX_FRAME :
+				   VENET_MTU_MAX + VLAN_ETH_HLEN;
 	if (caps & VENET_CAP_GUEST_CSUM)
 		nf |= NETIF_F_HW_CSUM;
 	if (caps & VENET_CAP_GUEST_TSO)

@@ -60,6 +60,7 @@ struct venet_cring {
  * @ndev: our netdev
  * @region: shared memory (vmalloc), freed after close
  * @mem: memory context over @region
+ * @caps: VENET_CAP_* picked at probe
  * @hdr_len: bytes of virtio-net header before each frame, or 0
  * @napi: RX and TX completion processing
  * @rx: frames from the device
@@ -70,6 +71,7 @@ struct venet_client {
 	struct net_device *ndev;
 	void *region;
 	struct vbus_memctx mem;
+	u64 caps;
 	u32 hdr_len;
 	struct napi_struct napi;
 	struct venet_cring rx, tx;
@@ -271,14 +273,6 @@ static int venet_client_stop(struct net_device *ndev)
 	return 0;
 }
 
-static const struct net_device_ops venet_client_netdev_ops = {
-	.ndo_open = venet_client_open,
-	.ndo_stop = venet_client_stop,
-	.ndo_start_xmit = venet_client_xmit,
-	.ndo_set_mac_address = eth_mac_addr,
-	.ndo_validate_addr = eth_validate_addr,
-};
-
 static void venet_client_get_drvinfo(struct net_device *ndev,
 				     struct ethtool_drvinfo *info)
 {
@@ -313,6 +307,8 @@ static void cring_init(struct venet_client *c, struct venet_cring *r, u32 id,
 	r->ring->signal.magic = cpu_to_le32(SHM_SIGNAL_MAGIC);
 	r->ring->signal.version = cpu_to_le32(SHM_SIGNAL_VERSION);
 	r->buf_base = buf_base;
+	r->head = 0;
+	r->used_tail = 0;
 	shm_signal_init(&r->sig, &r->ring->signal, SHM_SIGNAL_TO_NORTH,
 			&venet_client_signal_ops);
 	shm_signal_enable(&r->sig);
@@ -331,15 +327,109 @@ static u32 venet_client_buf_size(struct venet_client *c, bool tso, u32 mtu)
 					 mtu + VLAN_ETH_HLEN), 64);
 }
 
+/*
+ * With the device open: pick @c->caps, lay out the region for @mtu, post
+ * every RX buffer and register both rings.
+ */
+static int venet_client_rings(struct venet_client *c, u32 mtu)
+{
+	__le64 caps = cpu_to_le64(c->caps);
+	size_t size;
+	u32 i;
+	int ret;
+
+	ret = vbus_proxy_call(c->pdev, VENET_CALL_SET_CAPS, &caps,
+			      sizeof(caps));
+	if (ret)
+		return ret;
+	c->rx.buf_size = venet_client_buf_size(c, c->caps & VENET_CAP_GUEST_TSO,
+					       mtu);
+	c->tx.buf_size = venet_client_buf_size(c, c->caps & VENET_CAP_TSO,
+					       mtu);
+	size = 2 * ring_bytes() + VENET_RING_SIZE *
+	       ((size_t)c->rx.buf_size + c->tx.buf_size);
+	c->region = vzalloc(size);
+	if (!c->region)
+		return -ENOMEM;
+	vbus_memctx_init_kernel(&c->mem, c->region, size);
+	cring_init(c, &c->rx, VENET_RING_RX, 0, 2 * ring_bytes());
+	cring_init(c, &c->tx, VENET_RING_TX, ring_bytes(),
+		   2 * ring_bytes() + VENET_RING_SIZE * (u64)c->rx.buf_size);
+	/* RX buffers are posted before the device can look at the ring. */
+	for (i = 0; i < VENET_RING_SIZE; i++)
+		cring_post(c, &c->rx, c->rx.buf_size);
+	WRITE_ONCE(c->rx.ring->idx[IOQ_IDX_AVAIL].head,
+		   cpu_to_le32(c->rx.head));
+	ret = vbus_proxy_shm(c->pdev, &c->rx.shm);
+	if (!ret)
+		ret = vbus_proxy_shm(c->pdev, &c->tx.shm);
+	return ret;
+}
+
+/* Close the device (it stops using our memory), then free the region. */
+static void venet_client_unrings(struct venet_client *c)
+{
+	vbus_proxy_close(c->pdev);
+	vfree(c->region);
+	c->region = NULL;
+}
+
+/*
+ * A new MTU that the buffers hold takes effect at once; a larger one
+ * flushes both rings and sets them up again with larger buffers.
+ */
+static int venet_client_change_mtu(struct net_device *ndev, int new_mtu)
+{
+	struct venet_client *c = netdev_priv(ndev);
+	bool running = netif_running(ndev);
+	int ret;
+
+	if (c->hdr_len + new_mtu + VLAN_ETH_HLEN <=
+	    min(c->rx.buf_size, c->tx.buf_size)) {
+		WRITE_ONCE(ndev->mtu, new_mtu);
+		return 0;
+	}
+	if (running) {
+		netif_tx_disable(ndev);
+		napi_disable(&c->napi);
+	}
+	venet_client_unrings(c);
+	ret = vbus_proxy_open(c->pdev, VENET_VERSION);
+	if (!ret)
+		ret = venet_client_rings(c, new_mtu);
+	if (ret) {
+		netdev_err(ndev, "rings for mtu %d: %d; back to %u\n", new_mtu,
+			   ret, ndev->mtu);
+		venet_client_unrings(c);
+		if (!vbus_proxy_open(c->pdev, VENET_VERSION) &&
+		    venet_client_rings(c, ndev->mtu))
+			venet_client_unrings(c);
+	} else {
+		WRITE_ONCE(ndev->mtu, new_mtu);
+	}
+	if (running) {
+		napi_enable(&c->napi);
+		napi_schedule(&c->napi);
+		netif_wake_queue(ndev);
+	}
+	return ret;
+}
+
+static const struct net_device_ops venet_client_netdev_ops = {
+	.ndo_open = venet_client_open,
+	.ndo_stop = venet_client_stop,
+	.ndo_start_xmit = venet_client_xmit,
+	.ndo_change_mtu = venet_client_change_mtu,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
 static int venet_client_probe(struct vbus_proxy_device *pdev)
 {
 	struct venet_config config;
-	__le64 caps_le;
-	u64 caps;
 	struct venet_client *c;
 	struct net_device *ndev;
-	size_t size;
-	u32 mtu, i;
+	u32 mtu;
 	int ret;
 
 	ret = vbus_proxy_open(pdev, VENET_VERSION);
@@ -350,12 +440,6 @@ static int venet_client_probe(struct vbus_proxy_device *pdev)
 	if (ret)
 		goto err_close;
 	mtu = le32_to_cpu(config.mtu);
-	caps = offload ? le64_to_cpu(config.caps) & VENET_CAPS_ALL : 0;
-	caps_le = cpu_to_le64(caps);
-	ret = vbus_proxy_call(pdev, VENET_CALL_SET_CAPS, &caps_le,
-			      sizeof(caps_le));
-	if (ret)
-		goto err_close;
 
 	ret = -ENOMEM;
 	ndev = alloc_etherdev(sizeof(*c));
@@ -365,61 +449,40 @@ static int venet_client_probe(struct vbus_proxy_device *pdev)
 	c = netdev_priv(ndev);
 	c->pdev = pdev;
 	c->ndev = ndev;
-	c->hdr_len = caps & VENET_CAP_VNET_HDR ?
+	c->caps = offload ? le64_to_cpu(config.caps) & VENET_CAPS_ALL : 0;
+	c->hdr_len = c->caps & VENET_CAP_VNET_HDR ?
 		     sizeof(struct virtio_net_hdr_mrg_rxbuf) : 0;
-	c->rx.buf_size = venet_client_buf_size(c, caps & VENET_CAP_GUEST_TSO,
-					       mtu);
-	c->tx.buf_size = venet_client_buf_size(c, caps & VENET_CAP_TSO, mtu);
-	size = 2 * ring_bytes() + VENET_RING_SIZE *
-	       ((size_t)c->rx.buf_size + c->tx.buf_size);
-	c->region = vzalloc(size);
-	if (!c->region)
-		goto err_free;
-	vbus_memctx_init_kernel(&c->mem, c->region, size);
-	cring_init(c, &c->rx, VENET_RING_RX, 0, 2 * ring_bytes());
-	cring_init(c, &c->tx, VENET_RING_TX, ring_bytes(),
-		   2 * ring_bytes() + VENET_RING_SIZE * (u64)c->rx.buf_size);
-	/* RX buffers are posted before the device can look at the ring. */
-	for (i = 0; i < VENET_RING_SIZE; i++)
-		cring_post(c, &c->rx, c->rx.buf_size);
-	WRITE_ONCE(c->rx.ring->idx[IOQ_IDX_AVAIL].head,
-		   cpu_to_le32(c->rx.head));
 
 	ndev->netdev_ops = &venet_client_netdev_ops;
 	ndev->ethtool_ops = &venet_client_ethtool_ops;
 	ndev->mtu = mtu;
 	ndev->min_mtu = 68;
-	ndev->max_mtu = mtu;
+	ndev->max_mtu = VENET_MTU_MAX;
 	eth_hw_addr_set(ndev, config.mac);
-	if (caps & VENET_CAP_CSUM)
+	if (c->caps & VENET_CAP_CSUM)
 		ndev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM;
-	if (caps & VENET_CAP_TSO)
+	if (c->caps & VENET_CAP_TSO)
 		ndev->hw_features |= NETIF_F_TSO | NETIF_F_TSO6;
 	ndev->features |= ndev->hw_features;
 	netif_napi_add(ndev, &c->napi, venet_client_poll);
 	netif_carrier_off(ndev);
 	dev_set_drvdata(&pdev->dev, c);
 
-	ret = vbus_proxy_shm(pdev, &c->rx.shm);
-	if (!ret)
-		ret = vbus_proxy_shm(pdev, &c->tx.shm);
+	ret = venet_client_rings(c, mtu);
 	if (ret)
 		goto err_napi;
 	ret = register_netdev(ndev);
 	if (ret)
 		goto err_napi;
-	netdev_info(ndev, "venet client of %s, mtu %u\n", dev_name(&pdev->dev),
-		    mtu);
+	netdev_info(ndev, "venet client of %s, mtu %u, caps %#llx\n",
+		    dev_name(&pdev->dev), mtu, c->caps);
 	return 0;
 
 err_napi:
 	netif_napi_del(&c->napi);
-	vbus_proxy_close(pdev);
-	vfree(c->region);
+	venet_client_unrings(c);
 	free_netdev(ndev);
 	return ret;
-err_free:
-	free_netdev(ndev);
 err_close:
 	vbus_proxy_close(pdev);
 	return ret;
@@ -431,10 +494,8 @@ static void venet_client_remove(struct vbus_proxy_device *pdev)
 	struct net_device *ndev = c->ndev;
 
 	unregister_netdev(ndev);
-	/* The device stops using our memory before close returns. */
-	vbus_proxy_close(pdev);
+	venet_client_unrings(c);
 	netif_napi_del(&c->napi);
-	vfree(c->region);
 	free_netdev(ndev);
 }
 

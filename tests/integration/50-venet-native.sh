@@ -110,6 +110,34 @@ t_check "the iperf3 cut by the unplug ended (status $(cat /tmp/iperf-unplug.rc 2
 	test -f /tmp/iperf-unplug.rc
 pkill iperf3
 
+# MTU changes while running. With TSO the buffers hold 64 KiB already;
+# without offloads (offload=0) a larger MTU flushes and refills the rings.
+mtu_ping() {	# mtu_ping IF MTU: both ends at MTU, DF pings of its size
+	ip -n c link set "$1" mtu "$2" && ip -n h link set vhost0 mtu "$2" &&
+		ip netns exec h ping -c 2 -W 2 -M do -s $(($2 - 28)) 10.99.0.2
+}
+t_check "client MTU 4000 while running (TSO buffers)" mtu_ping "$client2" 4000
+ip -n h link set vhost0 mtu 1500
+t_check "reload the client without offloads" sh -c \
+	"modprobe -r vbus_venet_client && modprobe vbus_venet_client offload=0"
+client2=$(ls /sys/bus/vbus-proxy/devices/ve0/net 2>/dev/null)
+t_check "no offload negotiated" sh -c \
+	"ethtool -k $client2 | grep -q '^tcp-segmentation-offload: off'"
+nooff() {
+	ip link set "$client2" netns c &&
+		ip -n c addr add 10.99.0.2/24 dev "$client2" &&
+		ip -n c link set "$client2" up &&
+		ip netns exec h ping -c 2 -W 2 10.99.0.2
+}
+t_check "traffic without offloads" nooff
+t_check "client MTU 6000 while running refills the rings" mtu_ping "$client2" 6000
+t_check "and back to 1500" mtu_ping "$client2" 1500
+ip netns exec c iperf3 -s -D -1 -p 5204 >/dev/null 2>&1
+sleep 1
+t_check "iperf3 host to client without offloads" \
+	ip netns exec h iperf3 -c 10.99.0.2 -p 5204 -t 2 -O 0
+modprobe -r vbus_venet_client && modprobe vbus_venet_client
+
 t_check "MTU 9000: disconnect, set, reconnect" sh -c "
 	echo none > $CFS/buses/net/connector &&
 	echo 9000 > $D/ve0/mtu &&

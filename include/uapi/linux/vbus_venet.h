@@ -32,6 +32,9 @@
 #define VENET_CAP_GUEST_TSO	(1ULL << 4)	/* device sends TSO4/6 frames */
 #define VENET_CAPS_ALL		((1ULL << 5) - 1)
 
+/* Largest MTU a client may use; the device takes frames that long. */
+#define VENET_MTU_MAX		9000
+
 /* Frames with TSO are at most this long, header excluded. */
 #define VENET_TSO_MAX_FRAME	(65536 + 18)
 
