@@ -39,6 +39,8 @@
 #include "venet_skb.h"
 
 #define VENET_MTU_MIN	68
+/* Bytes of a frame's head written together with its header. */
+#define VENET_HEAD_MERGE	128
 /* Client RX buffers one frame may span (mergeable buffers). */
 #define VENET_RX_SPAN	48
 /* What a host netdev can hand a client that negotiated nothing. */
@@ -171,14 +173,16 @@ static int venet_sink_put(struct venet_sink *sink, const void *src, u32 len)
 	return 0;
 }
 
-static int venet_sink_skb(struct venet_sink *sink, const struct sk_buff *skb)
+/* @skb from byte @off of its head on. */
+static int venet_sink_skb(struct venet_sink *sink, const struct sk_buff *skb,
+			  u32 off)
 {
 	u32 p_off, p_len, copied;
 	struct page *p;
 	void *vaddr;
 	int i, ret;
 
-	ret = venet_sink_put(sink, skb->data, skb_headlen(skb));
+	ret = venet_sink_put(sink, skb->data + off, skb_headlen(skb) - off);
 	for (i = 0; !ret && i < skb_shinfo(skb)->nr_frags; i++) {
 		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
 
@@ -203,7 +207,8 @@ static int venet_to_client(struct venet_dev *v, struct sk_buff *skb)
 {
 	struct virtio_net_hdr_mrg_rxbuf hdr;
 	struct venet_sink sink = { .v = v };
-	u32 total = v->hdr_len + skb->len, room = 0;
+	u32 total = v->hdr_len + skb->len, room = 0, off = 0;
+	u8 head[sizeof(hdr) + VENET_HEAD_MERGE];
 	unsigned int n = 0, i;
 	int ret = 0;
 
@@ -219,10 +224,16 @@ static int venet_to_client(struct venet_dev *v, struct sk_buff *skb)
 		if (virtio_net_hdr_from_skb(skb, &hdr.hdr, true, false, 0))
 			return -EPROTO;
 		hdr.num_buffers = __cpu_to_virtio16(true, n);
-		ret = venet_sink_put(&sink, &hdr, v->hdr_len);
+		/* One write for the header and a short head: each costs an
+		 * address translation on some transports.
+		 */
+		off = min_t(u32, skb_headlen(skb), VENET_HEAD_MERGE);
+		memcpy(head, &hdr, v->hdr_len);
+		memcpy(head + v->hdr_len, skb->data, off);
+		ret = venet_sink_put(&sink, head, v->hdr_len + off);
 	}
 	if (!ret)
-		ret = venet_sink_skb(&sink, skb);
+		ret = venet_sink_skb(&sink, skb, off);
 	for (i = 0; i < n; i++)
 		v->rxq->ops->push(v->rxq, &v->rx_bufs[i], v->rx_bufs[i].pos);
 	v->rx_nbufs -= n;
@@ -274,13 +285,31 @@ static netdev_features_t venet_features_check(struct sk_buff *skb,
 
 /* Client to host: NAPI over the client's TX ring. */
 
+/*
+ * The client's frame, into a new skb and @hdr (its header, if any). A
+ * small frame is read in one go with its header: each read of a queue
+ * costs an address translation.
+ */
 static struct sk_buff *venet_read_skb(struct venet_dev *v,
-				      struct vbus_buf *buf, u32 len)
+				      struct vbus_buf *buf, void *hdr, u32 len)
 {
 	struct vbus_queue *q = v->txq;
 	struct sk_buff *skb;
 	int i;
 
+	if (v->hdr_len + len <= VENET_RX_HEAD) {
+		skb = napi_alloc_skb(&v->napi, v->hdr_len + len);
+		if (!skb)
+			return ERR_PTR(-ENOMEM);
+		if (q->ops->read(q, buf, skb_put(skb, v->hdr_len + len),
+				 v->hdr_len + len))
+			goto fault;
+		memcpy(hdr, skb->data, v->hdr_len);
+		__skb_pull(skb, v->hdr_len);
+		return skb;
+	}
+	if (q->ops->read(q, buf, hdr, v->hdr_len))
+		return ERR_PTR(-EFAULT);
 	skb = venet_alloc_rx_skb(&v->napi, len);
 	if (!skb)
 		return ERR_PTR(-ENOMEM);
@@ -311,11 +340,7 @@ static void venet_from_client(struct venet_dev *v, struct vbus_buf *buf)
 		ndev->stats.rx_length_errors++;
 		return;
 	}
-	if (v->hdr_len && v->txq->ops->read(v->txq, buf, &hdr, v->hdr_len)) {
-		ndev->stats.rx_errors++;
-		return;
-	}
-	skb = venet_read_skb(v, buf, len);
+	skb = venet_read_skb(v, buf, &hdr, len);
 	if (IS_ERR(skb)) {
 		if (PTR_ERR(skb) == -ENOMEM)
 			ndev->stats.rx_dropped++;
