@@ -595,6 +595,27 @@ void vbus_device_config_unlock(struct vbus_device *vdev)
 }
 EXPORT_SYMBOL_GPL(vbus_device_config_unlock);
 
+/**
+ * vbus_device_config_changed() - tell the client the device's config changed
+ * @vdev: the device
+ *
+ * For state the client reads from the device (venet: link state), not for
+ * configfs attributes, which are frozen while connected. Passed to the
+ * bus's connector, if any, which notifies its client (a config-change
+ * interrupt for virtio, the client driver's config_changed for native).
+ * Takes the topology mutex: may sleep, and must not be called with locks
+ * that a configfs store takes after it (the rtnl lock): use a work item.
+ */
+void vbus_device_config_changed(struct vbus_device *vdev)
+{
+	mutex_lock(&vbus_lock);
+	if (vdev->bus && vdev->bus->connector &&
+	    vdev->bus->connector->ops->config_changed)
+		vdev->bus->connector->ops->config_changed(vdev->bus, vdev);
+	mutex_unlock(&vbus_lock);
+}
+EXPORT_SYMBOL_GPL(vbus_device_config_changed);
+
 static int __init vbus_init(void)
 {
 	int ret;

@@ -335,17 +335,42 @@ static void native_unplug(struct vbus_proxy_device *pdev)
 	put_device(&pdev->dev);
 }
 
-static void native_detach(struct vbus *bus, struct vbus_device *vdev)
+static struct vbus_proxy_device *native_find(struct vbus *bus,
+					     struct vbus_device *vdev)
 {
 	struct list_head *proxies = bus->connector_priv;
 	struct vbus_proxy_device *pdev;
 
-	list_for_each_entry(pdev, proxies, node) {
-		if (pdev->vdev == vdev) {
-			native_unplug(pdev);
-			return;
-		}
+	list_for_each_entry(pdev, proxies, node)
+		if (pdev->vdev == vdev)
+			return pdev;
+	return NULL;
+}
+
+static void native_detach(struct vbus *bus, struct vbus_device *vdev)
+{
+	struct vbus_proxy_device *pdev = native_find(bus, vdev);
+
+	if (pdev)
+		native_unplug(pdev);
+}
+
+/* Hand a config change to the bound client driver, if it cares. */
+static void native_config_changed(struct vbus *bus, struct vbus_device *vdev)
+{
+	struct vbus_proxy_device *pdev = native_find(bus, vdev);
+	struct vbus_proxy_driver *pdrv;
+
+	if (!pdev)
+		return;
+	device_lock(&pdev->dev);
+	if (pdev->dev.driver) {
+		pdrv = container_of(pdev->dev.driver, struct vbus_proxy_driver,
+				    driver);
+		if (pdrv->config_changed)
+			pdrv->config_changed(pdev);
 	}
+	device_unlock(&pdev->dev);
 }
 
 static void native_disconnect(struct vbus *bus)
@@ -385,6 +410,7 @@ static const struct vbus_connector_ops native_ops = {
 	.disconnect = native_disconnect,
 	.attach = native_attach,
 	.detach = native_detach,
+	.config_changed = native_config_changed,
 };
 
 static struct vbus_connector native_connector = {

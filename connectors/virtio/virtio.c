@@ -132,14 +132,6 @@ static int vbus_virtio_config_wake(wait_queue_entry_t *wait,
 	return 0;
 }
 
-static void vbus_virtio_config_changed(struct vbus_virtio_link *link)
-{
-	struct vbus_virtio_dev *vvd = container_of(link, struct vbus_virtio_dev,
-						   link);
-
-	vbus_eventfd_signal(vvd->config);
-}
-
 /* Driver side: struct virtio_config_ops. */
 
 static void vbus_virtio_get(struct virtio_device *vdev, unsigned int offset,
@@ -427,7 +419,6 @@ static int vbus_virtio_attach(struct vbus *bus, struct vbus_device *vdev)
 	}
 	vvd->config = &vvd->efds[2 * nq];
 	vvd->link.queues = vvd->queues;
-	vvd->link.config_changed = vbus_virtio_config_changed;
 
 	vvd->vdev.id.device = ops->device_id;
 	vvd->vdev.id.vendor = VIRTIO_DEV_ANY_ID;
@@ -457,17 +448,34 @@ static void vbus_virtio_unplug(struct vbus_virtio_dev *vvd)
 	unregister_virtio_device(&vvd->vdev);
 }
 
-static void vbus_virtio_detach(struct vbus *bus, struct vbus_device *vdev)
+static struct vbus_virtio_dev *vbus_virtio_find(struct vbus *bus,
+						struct vbus_device *vdev)
 {
 	struct list_head *devs = bus->connector_priv;
 	struct vbus_virtio_dev *vvd;
 
-	list_for_each_entry(vvd, devs, node) {
-		if (vvd->dev == vdev) {
-			vbus_virtio_unplug(vvd);
-			return;
-		}
-	}
+	list_for_each_entry(vvd, devs, node)
+		if (vvd->dev == vdev)
+			return vvd;
+	return NULL;
+}
+
+/* The device's config space changed: a config interrupt, by eventfd. */
+static void vbus_virtio_config_changed(struct vbus *bus,
+				       struct vbus_device *vdev)
+{
+	struct vbus_virtio_dev *vvd = vbus_virtio_find(bus, vdev);
+
+	if (vvd)
+		vbus_eventfd_signal(vvd->config);
+}
+
+static void vbus_virtio_detach(struct vbus *bus, struct vbus_device *vdev)
+{
+	struct vbus_virtio_dev *vvd = vbus_virtio_find(bus, vdev);
+
+	if (vvd)
+		vbus_virtio_unplug(vvd);
 }
 
 static void vbus_virtio_disconnect(struct vbus *bus)
@@ -507,6 +515,7 @@ static const struct vbus_connector_ops vbus_virtio_ops = {
 	.disconnect = vbus_virtio_disconnect,
 	.attach = vbus_virtio_attach,
 	.detach = vbus_virtio_detach,
+	.config_changed = vbus_virtio_config_changed,
 };
 
 static struct vbus_connector vbus_virtio_connector = {

@@ -84,9 +84,10 @@ struct venet_queue {
  * @rx_nbufs: how many
  * @running: queues set up and in use; written under the netdev TX lock
  * @opened: a native client has the device open (proxy lock)
- * @link: the virtio connector's link while started, under @link_lock, for
- *	config-change interrupts from netdev paths
- * @link_lock: protects @link
+ * @client_up: the client wants the link up (native: VENET_CALL_SET_LINK;
+ *	virtio: while started); host carrier is on while running with it
+ * @link_work: tells the client that the host link changed; the topology
+ *	mutex it takes cannot be taken under the rtnl lock of ndo_open/stop
  */
 struct venet_dev {
 	struct vbus_device vdev;
@@ -106,8 +107,8 @@ struct venet_dev {
 	unsigned int rx_nbufs;
 	bool running;
 	bool opened;
-	struct vbus_virtio_link *link;
-	spinlock_t link_lock;	/* protects link */
+	bool client_up;
+	struct work_struct link_work;
 };
 
 /**
@@ -424,7 +425,7 @@ static void venet_start(struct venet_dev *v, struct vbus_queue *rxq,
 	netif_tx_unlock_bh(v->ndev);
 	napi_enable(&v->napi);
 	napi_schedule(&v->napi);
-	if (netif_running(v->ndev))
+	if (v->client_up)
 		netif_carrier_on(v->ndev);
 	netif_wake_queue(v->ndev);
 }
@@ -474,6 +475,7 @@ static int venet_open(struct vbus_device *vdev, u32 version)
 	v->rx.shm = NULL;
 	v->tx.shm = NULL;
 	v->native_caps = 0;
+	v->client_up = false;
 	v->opened = true;
 	return 0;
 }
@@ -520,10 +522,20 @@ static int venet_call(struct vbus_device *vdev, u32 func, void *data,
 		ether_addr_copy(config->mac, v->mac);
 		config->mtu = cpu_to_le32(v->mtu);
 		config->caps = cpu_to_le64(VENET_CAPS_ALL);
+		if (netif_running(v->ndev))
+			config->status = cpu_to_le16(VENET_STATUS_LINK_UP);
 		return 0;
 	}
 	if (func == VENET_CALL_SET_CAPS && len == sizeof(__le64))
 		return venet_set_caps(v, le64_to_cpup(data));
+	if (func == VENET_CALL_SET_LINK && len == sizeof(__le32)) {
+		v->client_up = le32_to_cpup(data);
+		if (v->client_up && v->running)
+			netif_carrier_on(v->ndev);
+		else
+			netif_carrier_off(v->ndev);
+		return 0;
+	}
 	pr_err("device %s: bad call %u (%zu bytes)\n", vbus_device_name(vdev),
 	       func, len);
 	return -EINVAL;
@@ -638,9 +650,7 @@ static int venet_virtio_start(struct vbus_device *vdev,
 			 BIT_ULL(VIRTIO_NET_F_HOST_TSO6));
 	v->max_frame = v->rx_gso ? VENET_TSO_MAX_FRAME : v->mtu + VLAN_ETH_HLEN;
 	WRITE_ONCE(v->client_features, venet_virtio_offloads(f));
-	spin_lock_bh(&v->link_lock);
-	v->link = link;
-	spin_unlock_bh(&v->link_lock);
+	v->client_up = true;
 	/* virtio-net queue 0 receives, queue 1 transmits. */
 	venet_start(v, link->queues[0], link->queues[1]);
 	return 0;
@@ -648,21 +658,20 @@ static int venet_virtio_start(struct vbus_device *vdev,
 
 static void venet_virtio_stop(struct vbus_device *vdev)
 {
-	struct venet_dev *v = to_venet(vdev);
-
-	spin_lock_bh(&v->link_lock);
-	v->link = NULL;
-	spin_unlock_bh(&v->link_lock);
-	venet_stop(v);
+	venet_stop(to_venet(vdev));
 }
 
 /* The host interface went up or down: the client's link follows. */
+static void venet_link_work(struct work_struct *work)
+{
+	struct venet_dev *v = container_of(work, struct venet_dev, link_work);
+
+	vbus_device_config_changed(&v->vdev);
+}
+
 static void venet_link_changed(struct venet_dev *v)
 {
-	spin_lock_bh(&v->link_lock);
-	if (v->link)
-		v->link->config_changed(v->link);
-	spin_unlock_bh(&v->link_lock);
+	schedule_work(&v->link_work);
 }
 
 static const struct vbus_virtio_ops venet_virtio_ops = {
@@ -681,7 +690,7 @@ static int venet_ndo_open(struct net_device *ndev)
 {
 	struct venet_dev *v = ndev_venet(ndev);
 
-	if (v->running)
+	if (v->running && v->client_up)
 		netif_carrier_on(ndev);
 	else
 		netif_carrier_off(ndev);
@@ -914,7 +923,7 @@ static struct vbus_device *venet_create(const char *name)
 		return ERR_PTR(-ENOMEM);
 	eth_random_addr(v->mac);
 	v->mtu = ETH_DATA_LEN;
-	spin_lock_init(&v->link_lock);
+	INIT_WORK(&v->link_work, venet_link_work);
 	snprintf(v->rx.name, sizeof(v->rx.name), "%s/rx", name);
 	snprintf(v->tx.name, sizeof(v->tx.name), "%s/tx", name);
 	ndev = venet_netdev_create(v, name);
@@ -933,6 +942,8 @@ static void venet_release(struct vbus_device *vdev)
 
 	netif_napi_del(&v->napi);
 	unregister_netdev(v->ndev);
+	/* After unregister, whose ndo_stop queues it once more. */
+	cancel_work_sync(&v->link_work);
 	free_netdev(v->ndev);
 	kfree(v);
 }

@@ -21,6 +21,7 @@
 #include <linux/if_vlan.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/vmalloc.h>
 #include <linux/vbus_native.h>
 #include <linux/virtio_net.h>
@@ -62,6 +63,7 @@ struct venet_cring {
  * @mem: memory context over @region
  * @caps: VENET_CAP_* picked at probe
  * @hdr_len: bytes of virtio-net header before each frame, or 0
+ * @host_up: the host interface is up (config status; device lock or rtnl)
  * @napi: RX and TX completion processing
  * @rx: frames from the device
  * @tx: frames to the device
@@ -73,6 +75,7 @@ struct venet_client {
 	struct vbus_memctx mem;
 	u64 caps;
 	u32 hdr_len;
+	bool host_up;
 	struct napi_struct napi;
 	struct venet_cring rx, tx;
 };
@@ -252,14 +255,32 @@ static const struct shm_signal_ops venet_client_signal_ops = {
 	.notify = venet_client_kick,
 };
 
+/* Our link is up while we are open and the host interface is up. */
+static void venet_client_carrier(struct venet_client *c)
+{
+	if (netif_running(c->ndev) && c->host_up)
+		netif_carrier_on(c->ndev);
+	else
+		netif_carrier_off(c->ndev);
+}
+
+static void venet_client_set_link(struct venet_client *c, bool up)
+{
+	__le32 link = cpu_to_le32(up);
+
+	/* Only the host's carrier depends on it: nothing to undo. */
+	vbus_proxy_call(c->pdev, VENET_CALL_SET_LINK, &link, sizeof(link));
+}
+
 static int venet_client_open(struct net_device *ndev)
 {
 	struct venet_client *c = netdev_priv(ndev);
 
 	napi_enable(&c->napi);
 	napi_schedule(&c->napi);
-	netif_carrier_on(ndev);
 	netif_start_queue(ndev);
+	venet_client_carrier(c);
+	venet_client_set_link(c, true);
 	return 0;
 }
 
@@ -267,6 +288,7 @@ static int venet_client_stop(struct net_device *ndev)
 {
 	struct venet_client *c = netdev_priv(ndev);
 
+	venet_client_set_link(c, false);
 	netif_stop_queue(ndev);
 	netif_carrier_off(ndev);
 	napi_disable(&c->napi);
@@ -411,6 +433,8 @@ static int venet_client_change_mtu(struct net_device *ndev, int new_mtu)
 		napi_enable(&c->napi);
 		napi_schedule(&c->napi);
 		netif_wake_queue(ndev);
+		/* A new open: the device forgot our link state. */
+		venet_client_set_link(c, true);
 	}
 	return ret;
 }
@@ -450,6 +474,7 @@ static int venet_client_probe(struct vbus_proxy_device *pdev)
 	c->pdev = pdev;
 	c->ndev = ndev;
 	c->caps = offload ? le64_to_cpu(config.caps) & VENET_CAPS_ALL : 0;
+	c->host_up = le16_to_cpu(config.status) & VENET_STATUS_LINK_UP;
 	c->hdr_len = c->caps & VENET_CAP_VNET_HDR ?
 		     sizeof(struct virtio_net_hdr_mrg_rxbuf) : 0;
 
@@ -499,10 +524,26 @@ static void venet_client_remove(struct vbus_proxy_device *pdev)
 	free_netdev(ndev);
 }
 
+/* The host link changed: read the config again. */
+static void venet_client_config_changed(struct vbus_proxy_device *pdev)
+{
+	struct venet_client *c = dev_get_drvdata(&pdev->dev);
+	struct venet_config config;
+
+	if (vbus_proxy_call(pdev, VENET_CALL_GET_CONFIG, &config,
+			    sizeof(config)))
+		return;
+	rtnl_lock();
+	c->host_up = le16_to_cpu(config.status) & VENET_STATUS_LINK_UP;
+	venet_client_carrier(c);
+	rtnl_unlock();
+}
+
 static struct vbus_proxy_driver venet_client_driver = {
 	.type = "venet",
 	.probe = venet_client_probe,
 	.remove = venet_client_remove,
+	.config_changed = venet_client_config_changed,
 	.driver = {
 		.name = "vbus_venet_client",
 	},

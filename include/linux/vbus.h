@@ -75,7 +75,8 @@ struct vbus_class_ops {
  *	context, which may hold the rtnl lock: no rtnl_lock() here
  * @stop: reset: stop touching the queues before returning
  *
- * Devices call @link->config_changed() when their config space changes.
+ * Devices call vbus_device_config_changed() when their config space
+ * changes; the connector raises a config-change interrupt.
  */
 struct vbus_virtio_ops {
 	u32 device_id;
@@ -91,12 +92,10 @@ struct vbus_virtio_ops {
  * struct vbus_virtio_link - what a virtio connector hands a device at start
  * @features: negotiated feature bits
  * @queues: @num_queues queues, ready to pop
- * @config_changed: raise a config-change interrupt; any context
  */
 struct vbus_virtio_link {
 	u64 features;
 	struct vbus_queue **queues;
-	void (*config_changed)(struct vbus_virtio_link *link);
 };
 
 /**
@@ -154,14 +153,16 @@ struct vbus_device {
  * @disconnect: remove every device of @bus from the client
  * @attach: hot-plug @vdev, just added to connected @bus
  * @detach: hot-unplug @vdev, about to leave connected @bus
+ * @config_changed: optional: tell the client that @vdev's config changed
  *
- * All four run with the core's topology mutex held.
+ * All run with the core's topology mutex held.
  */
 struct vbus_connector_ops {
 	int (*connect)(struct vbus *bus);
 	void (*disconnect)(struct vbus *bus);
 	int (*attach)(struct vbus *bus, struct vbus_device *vdev);
 	void (*detach)(struct vbus *bus, struct vbus_device *vdev);
+	void (*config_changed)(struct vbus *bus, struct vbus_device *vdev);
 };
 
 /**
@@ -259,6 +260,7 @@ void vbus_connector_unregister(struct vbus_connector *conn);
 int vbus_connect(struct vbus *bus, const char *name);
 
 int vbus_device_config_lock(struct vbus_device *vdev);
+void vbus_device_config_changed(struct vbus_device *vdev);
 void vbus_device_config_unlock(struct vbus_device *vdev);
 
 int vbus_register_notifier(struct notifier_block *nb);

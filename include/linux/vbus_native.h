@@ -45,12 +45,16 @@ struct vbus_proxy_device {
  * @type: the class name it drives, e.g. "ref" or "venet"
  * @probe: bind to a device
  * @remove: unbind: stop using the device (hot-unplug ends here)
+ * @config_changed: optional: the device's config changed (venet: link
+ *	state); called with the device lock held, may sleep and call the
+ *	device
  * @driver: the driver-model driver; set .name and .owner
  */
 struct vbus_proxy_driver {
 	const char *type;
 	int (*probe)(struct vbus_proxy_device *pdev);
 	void (*remove)(struct vbus_proxy_device *pdev);
+	void (*config_changed)(struct vbus_proxy_device *pdev);
 	struct device_driver driver;
 };
 

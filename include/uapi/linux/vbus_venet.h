@@ -19,6 +19,10 @@
 
 #define VENET_CALL_GET_CONFIG	1	/* struct venet_config out */
 #define VENET_CALL_SET_CAPS	2	/* __le64 in: caps the client uses */
+#define VENET_CALL_SET_LINK	3	/* __le32 in: 1 client up, 0 down */
+
+/* struct venet_config.status */
+#define VENET_STATUS_LINK_UP	1	/* the host interface is up */
 
 /*
  * Capabilities. The client picks a subset of what the config offers,
@@ -41,13 +45,14 @@
 /**
  * struct venet_config - what VENET_CALL_GET_CONFIG returns
  * @mac: the client's MAC address
- * @reserved: zero
+ * @status: VENET_STATUS_*; the device reports changes through the
+ *	client driver's config_changed, the client reads the config again
  * @mtu: the MTU the client must use
  * @caps: VENET_CAP_* the device offers
  */
 struct venet_config {
 	__u8 mac[6];
-	__le16 reserved;
+	__le16 status;
 	__le32 mtu;
 	__le64 caps;
 };
