@@ -7,7 +7,8 @@
  * on disconnect/detach, both under the vbus topology mutex; its driver-model
  * refcount owns it, and it holds a reference on its vbus device until
  * released. Per-bus state is the list of proxy devices, kept in
- * bus->connector_priv, also under the topology mutex.
+ * bus->connector_priv, also under the topology mutex. Each registered ring
+ * holds two eventfds (kick, interrupt) from registration to close.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

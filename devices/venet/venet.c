@@ -3,18 +3,23 @@
  * venet: virtual Ethernet device class, host side.
  *
  * Each device owns a host netdev (named by the hostif attribute) for its
- * whole life. A client opens the device, registers an RX and a TX ioq
- * ring in its shared memory, and from then on frames the host stack
- * transmits land in the client's RX buffers, and frames the client posts
- * on TX are received by the host netdev through NAPI.
+ * whole life. Two personalities reach the same data path: native (a
+ * client opens the device and registers an RX and a TX ioq ring) and
+ * virtio (virtio-net, served to virtio_net by the virtio connector). Once
+ * started, frames the host stack transmits land in the client's RX
+ * buffers, and frames the client posts on TX are received by the host
+ * netdev through NAPI; both through struct vbus_queue.
  *
  * Lifetimes and locking:
  * - config (mac, mtu, hostif) is protected by the vbus config lock and
  *   frozen while the bus is connected;
- * - the rings point into client memory that lives from the client's shm
- *   registration to its close; "running" (under the netdev TX lock) and
- *   napi_disable() make sure no path touches them after close returns;
- * - open/shm/close are serialised by the proxy device's lock.
+ * - the queues point into client memory that lives from start (native:
+ *   ring registration; virtio: DRIVER_OK) to stop (close; reset);
+ *   "running" (under the netdev TX lock) and napi_disable() make sure no
+ *   path touches them after stop returns;
+ * - native open/shm/call/close are serialised by the proxy device's lock,
+ *   virtio start/stop by the virtio core;
+ * - link_work lives as long as the device; release cancels it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

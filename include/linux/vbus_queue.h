@@ -3,8 +3,8 @@
  * Transport-neutral data path of vbus: memory contexts, signals, queues.
  *
  * A device model is written once against these; a connector supplies the
- * implementation (ioq and shm-signal for the native transport, vringh and
- * eventfds for virtio). Every object here is owned by whoever embeds it;
+ * implementation (ioq and shm-signal for the native transport, vringh for
+ * virtio; eventfds carry the notifications of both). Every object here is owned by whoever embeds it;
  * none is refcounted.
  */
 #ifndef _LINUX_VBUS_QUEUE_H
