@@ -30,6 +30,7 @@
 #include <linux/vbus.h>
 #include <linux/vbus_eventfd.h>
 #include <linux/vbus_queue.h>
+#include <linux/vbus_virtio.h>
 #include <linux/vbus_vringh.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
@@ -134,21 +135,66 @@ static int vbus_virtio_config_wake(wait_queue_entry_t *wait,
 
 /* Driver side: struct virtio_config_ops. */
 
+/**
+ * vbus_virtio_config_read() - read a device's config space
+ * @ops: the device's personality
+ * @dev: the device
+ * @offset: first byte
+ * @buf: filled with @len bytes; zeroes when the range is refused
+ * @len: bytes
+ *
+ * Return: 0, or -EINVAL when [@offset, @offset + @len) is not inside the
+ * config space.
+ */
+int vbus_virtio_config_read(const struct vbus_virtio_ops *ops,
+			    struct vbus_device *dev, unsigned int offset,
+			    void *buf, unsigned int len)
+{
+	u8 config[VBUS_VIRTIO_CONFIG_MAX];
+
+	memset(buf, 0, len);
+	if (ops->config_size > sizeof(config) || offset > ops->config_size ||
+	    len > ops->config_size - offset)
+		return -EINVAL;
+	ops->get_config(dev, config);
+	memcpy(buf, config + offset, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vbus_virtio_config_read);
+
+/**
+ * vbus_virtio_device_features() - what a device offers a driver
+ * @ops: its personality
+ *
+ * Return: the personality's feature bits and the transport's.
+ */
+u64 vbus_virtio_device_features(const struct vbus_virtio_ops *ops)
+{
+	return ops->features | VBUS_VIRTIO_TRANSPORT_FEATURES;
+}
+EXPORT_SYMBOL_GPL(vbus_virtio_device_features);
+
+/**
+ * vbus_virtio_features_ok() - may a driver run with these features
+ * @features: what the driver accepted
+ *
+ * Return: 0, or -ENODEV without VIRTIO_F_VERSION_1: legacy (guest-endian
+ * rings and config) is not served.
+ */
+int vbus_virtio_features_ok(u64 features)
+{
+	return features & BIT_ULL(VIRTIO_F_VERSION_1) ? 0 : -ENODEV;
+}
+EXPORT_SYMBOL_GPL(vbus_virtio_features_ok);
+
 static void vbus_virtio_get(struct virtio_device *vdev, unsigned int offset,
 			    void *buf, unsigned int len)
 {
 	struct vbus_virtio_dev *vvd = to_vvd(vdev);
-	u8 config[64];
 
-	memset(buf, 0, len);
-	if (offset > vvd->ops->config_size ||
-	    len > vvd->ops->config_size - offset) {
+	if (vbus_virtio_config_read(vvd->ops, vvd->dev, offset, buf, len))
 		dev_err(&vdev->dev, "config read [%u, +%u) past %u bytes\n",
 			offset, len, vvd->ops->config_size);
-		return;
-	}
-	vvd->ops->get_config(vvd->dev, config);
-	memcpy(buf, config + offset, len);
 }
 
 /* No config field of ours is writable by the driver. */
@@ -210,17 +256,18 @@ static void vbus_virtio_reset(struct virtio_device *vdev)
 
 static u64 vbus_virtio_get_features(struct virtio_device *vdev)
 {
-	return to_vvd(vdev)->ops->features | VBUS_VIRTIO_TRANSPORT_FEATURES;
+	return vbus_virtio_device_features(to_vvd(vdev)->ops);
 }
 
 static int vbus_virtio_finalize_features(struct virtio_device *vdev)
 {
+	int ret;
+
 	vring_transport_features(vdev);
-	if (!__virtio_test_bit(vdev, VIRTIO_F_VERSION_1)) {
+	ret = vbus_virtio_features_ok(vdev->features);
+	if (ret)
 		dev_err(&vdev->dev, "driver refused VIRTIO_F_VERSION_1; legacy is not served\n");
-		return -ENODEV;
-	}
-	return 0;
+	return ret;
 }
 
 static const char *vbus_virtio_bus_name(struct virtio_device *vdev)
@@ -392,8 +439,12 @@ static int vbus_virtio_attach(struct vbus *bus, struct vbus_device *vdev)
 		return -EINVAL;
 	}
 	nq = ops->num_queues;
-	if (!nq || nq > VBUS_VIRTIO_MAX_QUEUES || ops->config_size > 64)
+	if (!nq || nq > VBUS_VIRTIO_MAX_QUEUES ||
+	    ops->config_size > VBUS_VIRTIO_CONFIG_MAX) {
+		pr_err("device %s: class %s: bad virtio personality\n",
+		       vbus_device_name(vdev), vdev->class->name);
 		return -EINVAL;
+	}
 	vvd = kzalloc(sizeof(*vvd), GFP_KERNEL);
 	if (!vvd)
 		return -ENOMEM;

@@ -4,8 +4,8 @@
  *
  * A device model is written once against these; a connector supplies the
  * implementation (ioq and shm-signal for the native transport, vringh for
- * virtio; eventfds carry the notifications of both). Every object here is owned by whoever embeds it;
- * none is refcounted.
+ * virtio; eventfds carry the notifications of both). Every object here is
+ * owned by whoever embeds it; none is refcounted.
  */
 #ifndef _LINUX_VBUS_QUEUE_H
 #define _LINUX_VBUS_QUEUE_H

@@ -9,6 +9,7 @@
 #include <linux/io.h>
 #include <linux/slab.h>
 #include <linux/vbus_eventfd.h>
+#include <linux/vbus_virtio.h>
 #include <linux/vbus_vringh.h>
 #include <linux/virtio_byteorder.h>
 #include <uapi/linux/virtio_config.h>
@@ -254,6 +255,103 @@ static struct kunit_suite vringh_queue_suite = {
 	.test_cases = vringh_queue_cases,
 };
 
+/* Features and config space, on a personality of our own. */
+
+static void fake_get_config(struct vbus_device *vdev, void *config)
+{
+	u8 *c = config;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		c[i] = i + 1;
+}
+
+static const struct vbus_virtio_ops fake_ops = {
+	.device_id = 1,
+	.features = BIT_ULL(5),
+	.num_queues = 2,
+	.config_size = 8,
+	.get_config = fake_get_config,
+};
+
+static void virtio_offers_transport_features(struct kunit *test)
+{
+	u64 f = vbus_virtio_device_features(&fake_ops);
+
+	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(5));
+	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(VIRTIO_F_VERSION_1));
+	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(VIRTIO_RING_F_EVENT_IDX));
+	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC));
+	/* The driver's rings hold physical addresses: no IOMMU platform. */
+	KUNIT_EXPECT_FALSE(test, f & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM));
+}
+
+static void virtio_refuses_legacy(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vbus_virtio_features_ok(BIT_ULL(5)), -ENODEV);
+	KUNIT_EXPECT_EQ(test, vbus_virtio_features_ok(BIT_ULL(5) |
+				      BIT_ULL(VIRTIO_F_VERSION_1)), 0);
+}
+
+static void virtio_config_reads(struct kunit *test)
+{
+	u8 buf[4];
+	int ret;
+
+	ret = vbus_virtio_config_read(&fake_ops, NULL, 2, buf, 4);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, buf[0], 3);
+	KUNIT_EXPECT_EQ(test, buf[3], 6);
+	ret = vbus_virtio_config_read(&fake_ops, NULL, 4, buf, 4);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, buf[3], 8);
+}
+
+struct bad_config_read {
+	const char *name;
+	unsigned int offset, len;
+};
+
+static const struct bad_config_read bad_config_reads[] = {
+	{ "past the end", 6, 4 },
+	{ "offset past the end", 9, 1 },
+	{ "offset + len wraps", UINT_MAX, 2 },
+};
+
+static void bad_config_read_desc(const struct bad_config_read *b, char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_config_read, bad_config_reads, bad_config_read_desc);
+
+static void virtio_config_read_refused(struct kunit *test)
+{
+	const struct bad_config_read *b = test->param_value;
+	u8 buf[4];
+
+	memset(buf, 0xff, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, vbus_virtio_config_read(&fake_ops, NULL,
+						      b->offset, buf, b->len),
+			-EINVAL);
+	/* Nothing of the config leaks into a refused read. */
+	KUNIT_EXPECT_EQ(test, buf[0], 0);
+}
+
+static struct kunit_case virtio_config_cases[] = {
+	KUNIT_CASE(virtio_offers_transport_features),
+	KUNIT_CASE(virtio_refuses_legacy),
+	KUNIT_CASE(virtio_config_reads),
+	KUNIT_CASE_PARAM(virtio_config_read_refused,
+			 bad_config_read_gen_params),
+	{}
+};
+
+static struct kunit_suite virtio_config_suite = {
+	.name = "vbus_virtio_config",
+	.test_cases = virtio_config_cases,
+};
+
 /* Eventfd hooks. */
 
 static int woken;
@@ -311,7 +409,7 @@ static struct kunit_suite eventfd_suite = {
 	.test_cases = eventfd_cases,
 };
 
-kunit_test_suites(&vringh_queue_suite, &eventfd_suite);
+kunit_test_suites(&vringh_queue_suite, &virtio_config_suite, &eventfd_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the virtio connector's queue and eventfds");
 MODULE_LICENSE("GPL");
