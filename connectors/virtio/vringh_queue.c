@@ -17,6 +17,10 @@
 #include <linux/module.h>
 #include <linux/vbus_vringh.h>
 #include <linux/vhost_iotlb.h>
+#include <linux/virtio_ring.h>
+
+/* Most System RAM ranges the IOTLB maps. */
+#define VBUS_VRINGH_RAM_RANGES	1024
 
 /* System RAM as the driver's rings address it; built at module load. */
 static struct vhost_iotlb *vbus_vringh_ram;
@@ -70,11 +74,9 @@ static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 		return -EAGAIN;
 	if (ret < 0)
 		return vbus_vringh_break(vr, "bad descriptor chain (%d)", ret);
-	if (vringh_kiov_length(&it->riov) && vringh_kiov_length(&it->wiov)) {
-		vringh_abandon_iotlb(&vr->vrh, 1);
+	if (vringh_kiov_length(&it->riov) && vringh_kiov_length(&it->wiov))
 		return vbus_vringh_break(vr, "chain %u is both read and write",
 					 head);
-	}
 	set_bit(slot, vr->busy);
 	buf->id = head;
 	buf->slot = slot;
@@ -138,6 +140,7 @@ static int vbus_vringh_push(struct vbus_queue *q, const struct vbus_buf *buf,
 	return 0;
 }
 
+#ifdef VBUS_VRINGH_IOTLB_NOTIFY
 static bool vbus_vringh_enable_notify(struct vbus_queue *q)
 {
 	/* vringh answers "no buffers meanwhile"; we ask the opposite. */
@@ -148,6 +151,41 @@ static void vbus_vringh_disable_notify(struct vbus_queue *q)
 {
 	vringh_notify_disable_iotlb(&to_vr(q)->vrh);
 }
+#else
+/*
+ * Linux 6.16 dropped vringh's IOTLB notify helpers (no in-tree user). The
+ * rings are in the direct map (checked at init): write what vringh would
+ * write, there.
+ */
+static bool vbus_vringh_enable_notify(struct vbus_queue *q)
+{
+	struct vbus_vringh *vr = to_vr(q);
+	struct vringh *vrh = &vr->vrh;
+	u16 avail;
+
+	if (!vr->used)
+		return false;
+	/* avail_event: the __virtio16 after the used ring's entries. */
+	if (vrh->event_indices)
+		WRITE_ONCE(*(__virtio16 *)&vr->used->ring[vrh->vring.num],
+			   cpu_to_vringh16(vrh, vrh->last_avail_idx));
+	else
+		WRITE_ONCE(vr->used->flags, cpu_to_vringh16(vrh, 0));
+	/* Published before we look for buffers that raced with it. */
+	virtio_mb(vrh->weak_barriers);
+	avail = vringh16_to_cpu(vrh, READ_ONCE(vr->avail->idx));
+	return avail != vrh->last_avail_idx;
+}
+
+static void vbus_vringh_disable_notify(struct vbus_queue *q)
+{
+	struct vbus_vringh *vr = to_vr(q);
+
+	if (vr->used && !vr->vrh.event_indices)
+		WRITE_ONCE(vr->used->flags,
+			   cpu_to_vringh16(&vr->vrh, VRING_USED_F_NO_NOTIFY));
+}
+#endif
 
 static void vbus_vringh_signal(struct vbus_queue *q)
 {
@@ -197,10 +235,13 @@ void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
 	unsigned int i;
 
 	vr->avail = NULL;
+	vr->used = NULL;
 	if (vbus_vringh_in_ram(desc, 16ULL * num) &&
 	    vbus_vringh_in_ram(avail, 6 + 2ULL * num) &&
-	    vbus_vringh_in_ram(used, 6 + 8ULL * num))
+	    vbus_vringh_in_ram(used, 6 + 8ULL * num)) {
 		vr->avail = phys_to_virt(avail);
+		vr->used = phys_to_virt(used);
+	}
 
 	vringh_init_iotlb(&vr->vrh, features, num, true,
 			  (struct vring_desc *)(uintptr_t)desc,
@@ -247,14 +288,17 @@ int vbus_vringh_ram_init(void)
 {
 	int ret;
 
-	vbus_vringh_ram = vhost_iotlb_alloc(0, 0);
+	/* A limit is required (7.x); System RAM comes in a few ranges. */
+	vbus_vringh_ram = vhost_iotlb_alloc(VBUS_VRINGH_RAM_RANGES, 0);
 	if (!vbus_vringh_ram)
 		return -ENOMEM;
 	ret = walk_iomem_res_desc(IORES_DESC_NONE,
 				  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
 				  U64_MAX, NULL, vbus_vringh_add_ram);
-	if (ret)
+	if (ret) {
+		pr_err("cannot map System RAM for the rings: %d\n", ret);
 		vhost_iotlb_free(vbus_vringh_ram);
+	}
 	return ret;
 }
 

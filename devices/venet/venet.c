@@ -251,7 +251,7 @@ static netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct venet_dev *v = ndev_venet(ndev);
 	struct vbus_queue *q = v->rxq;
-	int ret;
+	int ret, i;
 
 	if (!v->running) {
 		ndev->stats.tx_dropped++;
@@ -273,8 +273,18 @@ static netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 	/* Stop before the ring runs dry; the client's kick wakes us. */
 	if (!v->rx_nbufs && !venet_rx_reserve(v)) {
 		netif_stop_queue(ndev);
-		if (q->ops->enable_notify(q) && venet_rx_reserve(v))
-			netif_wake_queue(ndev);
+		/*
+		 * Events that arrived meanwhile are claimed (disable) before
+		 * looking again, so that none is left pending to swallow the
+		 * next kick. Twice at most: the flags are client memory.
+		 */
+		for (i = 0; i < 2 && q->ops->enable_notify(q); i++) {
+			q->ops->disable_notify(q);
+			if (venet_rx_reserve(v)) {
+				netif_wake_queue(ndev);
+				break;
+			}
+		}
 	}
 out:
 	dev_consume_skb_any(skb);
@@ -403,16 +413,22 @@ static void venet_tx_kick(struct vbus_queue *q)
 	}
 }
 
-/* The client posted RX buffers. Atomic context. */
+/*
+ * The client posted RX buffers. Atomic context. The RX queue belongs to
+ * xmit, under the netdev TX lock: take it, so that a stop racing with
+ * this kick cannot be left stopped with notifications off.
+ */
 static void venet_rx_kick(struct vbus_queue *q)
 {
 	struct venet_dev *v = q->priv;
+	struct netdev_queue *txq = netdev_get_tx_queue(v->ndev, 0);
 
-	if (!READ_ONCE(v->running))
-		return;
-	q->ops->disable_notify(q);
-	if (netif_queue_stopped(v->ndev))
-		netif_wake_queue(v->ndev);
+	__netif_tx_lock(txq, smp_processor_id());
+	if (v->running && netif_tx_queue_stopped(txq)) {
+		q->ops->disable_notify(q);
+		netif_tx_wake_queue(txq);
+	}
+	__netif_tx_unlock(txq);
 }
 
 static void venet_start(struct venet_dev *v, struct vbus_queue *rxq,

@@ -113,6 +113,10 @@ struct vbus_queue;
 
 /**
  * struct vbus_queue_ops - a queue of buffers posted by the client
+ *
+ * Called with bottom halves disabled (NAPI, the netdev TX lock), one
+ * caller at a time per queue: transports rely on both.
+ *
  * @pop: take the next available buffer: 0, -EAGAIN when there is none,
  *	-EIO when the queue is broken
  * @read: copy the next @len bytes of @buf to @dst: 0, or -EFAULT when

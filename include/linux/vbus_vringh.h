@@ -34,6 +34,8 @@ struct vbus_vringh_iter {
  * @vrh: the ring as vringh reads it
  * @avail: the available ring in the direct map, NULL if the rings are not
  *	all in RAM; read only for its index, which vringh does not bound
+ * @used: the used ring there, likewise; written only for notification
+ *	flags where vringh has no helper for them
  * @call: signalled when the driver wants to hear of completions, or NULL
  * @iters: iterator per popped buffer
  * @busy: which @iters are taken; serialised, like all of @q, by the
@@ -47,6 +49,7 @@ struct vbus_vringh {
 	struct vbus_queue q;
 	struct vringh vrh;
 	struct vring_avail *avail;
+	struct vring_used *used;
 	struct vbus_eventfd *call;
 	struct vbus_vringh_iter iters[VBUS_VRINGH_SLOTS];
 	DECLARE_BITMAP(busy, VBUS_VRINGH_SLOTS);

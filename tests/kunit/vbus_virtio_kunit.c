@@ -6,6 +6,7 @@
  * (a signal runs the hooked function; after unhook it does not).
  */
 #include <kunit/test.h>
+#include <linux/bottom_half.h>
 #include <linux/io.h>
 #include <linux/slab.h>
 #include <linux/vbus_eventfd.h>
@@ -85,12 +86,58 @@ static void post(struct ring_fixture *f, u16 head)
 	f->vring.avail->idx = __cpu_to_virtio16(true, idx + 1);
 }
 
+/*
+ * The queue's callers (NAPI, the netdev TX lock) run with bottom halves
+ * off, and vringh's IOTLB lock relies on it: so do the tests.
+ */
+static int q_pop(struct vbus_queue *q, struct vbus_buf *buf)
+{
+	int ret;
+
+	local_bh_disable();
+	ret = q->ops->pop(q, buf);
+	local_bh_enable();
+	return ret;
+}
+
+static int q_read(struct vbus_queue *q, struct vbus_buf *buf, void *dst,
+		  u32 len)
+{
+	int ret;
+
+	local_bh_disable();
+	ret = q->ops->read(q, buf, dst, len);
+	local_bh_enable();
+	return ret;
+}
+
+static int q_write(struct vbus_queue *q, struct vbus_buf *buf,
+		   const void *src, u32 len)
+{
+	int ret;
+
+	local_bh_disable();
+	ret = q->ops->write(q, buf, src, len);
+	local_bh_enable();
+	return ret;
+}
+
+static int q_push(struct vbus_queue *q, struct vbus_buf *buf, u32 written)
+{
+	int ret;
+
+	local_bh_disable();
+	ret = q->ops->push(q, buf, written);
+	local_bh_enable();
+	return ret;
+}
+
 static void vringh_queue_empty(struct kunit *test)
 {
 	struct ring_fixture *f = ring_fixture(test, 0);
 	struct vbus_buf buf;
 
-	KUNIT_EXPECT_EQ(test, f->vr.q.ops->pop(&f->vr.q, &buf), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, q_pop(&f->vr.q, &buf), -EAGAIN);
 	KUNIT_EXPECT_FALSE(test, f->vr.q.broken);
 }
 
@@ -106,29 +153,29 @@ static void vringh_queue_read_and_write(struct kunit *test)
 	set_desc(f, 0, virt_to_phys(f->buf), 8, VRING_DESC_F_NEXT, 1);
 	set_desc(f, 1, virt_to_phys(f->buf + 8), 8, 0, 0);
 	post(f, 0);
-	KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
+	KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
 	KUNIT_EXPECT_EQ(test, buf.len, 16);
-	KUNIT_EXPECT_EQ(test, q->ops->read(q, &buf, out, 16), 0);
+	KUNIT_EXPECT_EQ(test, q_read(q, &buf, out, 16), 0);
 	KUNIT_EXPECT_EQ(test, out[15], 0xab);
 	/* ...reads no further than it holds. */
-	KUNIT_EXPECT_EQ(test, q->ops->read(q, &buf, out, 1), -EFAULT);
-	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 0), 0);
+	KUNIT_EXPECT_EQ(test, q_read(q, &buf, out, 1), -EFAULT);
+	KUNIT_EXPECT_EQ(test, q_push(q, &buf, 0), 0);
 	KUNIT_EXPECT_EQ(test, __virtio16_to_cpu(true, f->vring.used->idx), 1);
 
 	/* A writable buffer is filled and its length reported. */
 	memset(in, 0x5a, sizeof(in));
 	set_desc(f, 2, virt_to_phys(f->buf + 64), 32, VRING_DESC_F_WRITE, 0);
 	post(f, 2);
-	KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
-	KUNIT_EXPECT_EQ(test, q->ops->write(q, &buf, in, sizeof(in)), 0);
-	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, buf.pos), 0);
+	KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
+	KUNIT_EXPECT_EQ(test, q_write(q, &buf, in, sizeof(in)), 0);
+	KUNIT_EXPECT_EQ(test, q_push(q, &buf, buf.pos), 0);
 	KUNIT_EXPECT_EQ(test, f->buf[64 + 15], 0x5a);
 	KUNIT_EXPECT_EQ(test, __virtio32_to_cpu(true, f->vring.used->ring[1].len),
 			16);
 	KUNIT_EXPECT_EQ(test, __virtio32_to_cpu(true, f->vring.used->ring[1].id),
 			2);
 	/* A buffer cannot be completed twice. */
-	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, q_push(q, &buf, 0), -EINVAL);
 	KUNIT_EXPECT_FALSE(test, q->broken);
 }
 
@@ -227,19 +274,19 @@ static void vringh_queue_malformed(struct kunit *test)
 
 	b->spoil(f);
 	if (b->fails_on_read) {
-		KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
-		KUNIT_EXPECT_EQ(test, q->ops->read(q, &buf, out, sizeof(out)),
+		KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
+		KUNIT_EXPECT_EQ(test, q_read(q, &buf, out, sizeof(out)),
 				-EFAULT);
 	} else if (b->fails_on_write) {
-		KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
-		KUNIT_EXPECT_EQ(test, q->ops->write(q, &buf, out, sizeof(out)),
+		KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
+		KUNIT_EXPECT_EQ(test, q_write(q, &buf, out, sizeof(out)),
 				-EFAULT);
 	} else {
-		KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), -EIO);
+		KUNIT_EXPECT_EQ(test, q_pop(q, &buf), -EIO);
 	}
 	KUNIT_EXPECT_TRUE(test, q->broken);
 	/* A broken queue stays stopped. */
-	KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), -EIO);
+	KUNIT_EXPECT_EQ(test, q_pop(q, &buf), -EIO);
 }
 
 static struct kunit_case vringh_queue_cases[] = {
