@@ -87,6 +87,7 @@ struct venet_queue {
  * @rx_bufs: client RX buffers popped ahead, oldest first, so that xmit
  *	knows whether a frame fits before it takes anything
  * @rx_nbufs: how many
+ * @rx_notify: notifications of new RX buffers are on (netdev TX lock)
  * @running: queues set up and in use; written under the netdev TX lock
  * @opened: a native client has the device open (proxy lock)
  * @client_up: the client wants the link up (native: VENET_CALL_SET_LINK;
@@ -110,6 +111,7 @@ struct venet_dev {
 	u64 native_caps;
 	struct vbus_buf rx_bufs[VENET_RX_SPAN];
 	unsigned int rx_nbufs;
+	bool rx_notify;
 	bool running;
 	bool opened;
 	bool client_up;
@@ -247,6 +249,11 @@ static int venet_to_client(struct venet_dev *v, struct sk_buff *skb)
 	return ret;
 }
 
+/*
+ * The client's RX queue is ours here, under the netdev TX lock: xmit alone
+ * enables and disables its notifications (rx_notify says which), and the
+ * kick only wakes the netdev queue.
+ */
 static netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct venet_dev *v = ndev_venet(ndev);
@@ -257,10 +264,19 @@ static netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 		ndev->stats.tx_dropped++;
 		goto out;
 	}
-	ret = venet_to_client(v, skb);
-	if (ret == -ENOSPC && q->ops->enable_notify(q)) {
+	/* Woken by a kick: claim it (for ioq, clear its pending flag). */
+	if (v->rx_notify) {
 		q->ops->disable_notify(q);
-		ret = venet_to_client(v, skb);
+		v->rx_notify = false;
+	}
+	ret = venet_to_client(v, skb);
+	if (ret == -ENOSPC) {
+		v->rx_notify = true;
+		if (q->ops->enable_notify(q)) {
+			q->ops->disable_notify(q);
+			v->rx_notify = false;
+			ret = venet_to_client(v, skb);
+		}
 	}
 	if (ret) {
 		ndev->stats.tx_dropped++;
@@ -274,12 +290,16 @@ static netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 	if (!v->rx_nbufs && !venet_rx_reserve(v)) {
 		netif_stop_queue(ndev);
 		/*
-		 * Events that arrived meanwhile are claimed (disable) before
-		 * looking again, so that none is left pending to swallow the
-		 * next kick. Twice at most: the flags are client memory.
+		 * Buffers that arrived meanwhile are claimed before looking
+		 * again; twice at most, for the flags are client memory.
+		 * Either way we end woken, or stopped with notifications on.
 		 */
-		for (i = 0; i < 2 && q->ops->enable_notify(q); i++) {
+		for (i = 0; ; i++) {
+			v->rx_notify = true;
+			if (!q->ops->enable_notify(q) || i == 2)
+				break;
 			q->ops->disable_notify(q);
+			v->rx_notify = false;
 			if (venet_rx_reserve(v)) {
 				netif_wake_queue(ndev);
 				break;
@@ -413,22 +433,13 @@ static void venet_tx_kick(struct vbus_queue *q)
 	}
 }
 
-/*
- * The client posted RX buffers. Atomic context. The RX queue belongs to
- * xmit, under the netdev TX lock: take it, so that a stop racing with
- * this kick cannot be left stopped with notifications off.
- */
+/* The client posted RX buffers. Atomic context: xmit does the rest. */
 static void venet_rx_kick(struct vbus_queue *q)
 {
 	struct venet_dev *v = q->priv;
-	struct netdev_queue *txq = netdev_get_tx_queue(v->ndev, 0);
 
-	__netif_tx_lock(txq, smp_processor_id());
-	if (v->running && netif_tx_queue_stopped(txq)) {
-		q->ops->disable_notify(q);
-		netif_tx_wake_queue(txq);
-	}
-	__netif_tx_unlock(txq);
+	if (READ_ONCE(v->running) && netif_queue_stopped(v->ndev))
+		netif_wake_queue(v->ndev);
 }
 
 static void venet_start(struct venet_dev *v, struct vbus_queue *rxq,
@@ -442,6 +453,7 @@ static void venet_start(struct venet_dev *v, struct vbus_queue *rxq,
 	v->rxq = rxq;
 	v->txq = txq;
 	v->rx_nbufs = 0;
+	v->rx_notify = false;
 	v->running = true;
 	netif_tx_unlock_bh(v->ndev);
 	napi_enable(&v->napi);
