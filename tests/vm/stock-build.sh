@@ -10,6 +10,8 @@ echo "stock: building against $stock"
 log=$(mktemp)
 status=0
 make -C "$stock" M="$top" W=1 KCFLAGS=-Werror modules >"$log" 2>&1 || status=1
+# What the build left out, and why (vbus_virtio without CONFIG_VHOST_RING).
+grep '^vbus:' "$log" | sort -u
 grep -E 'warning:|error:' "$log" && status=1
 [ $status = 0 ] || tail -30 "$log"
 rm -f "$log"
