@@ -384,18 +384,15 @@ static void venet_from_client(struct venet_dev *v, struct vbus_buf *buf)
 			ndev->stats.rx_errors++;
 		return;
 	}
+	/* Offloads the client did not pick are not taken from it. */
 	if (v->hdr_len &&
 	    (((hdr.hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !v->rx_csum) ||
-	     (hdr.hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE && !v->rx_gso) ||
-	     virtio_net_hdr_to_skb(skb, &hdr.hdr, true))) {
+	     (hdr.hdr.gso_type != VIRTIO_NET_HDR_GSO_NONE && !v->rx_gso))) {
 		ndev->stats.rx_frame_errors++;
 		kfree_skb(skb);
 		return;
 	}
-	skb->protocol = eth_type_trans(skb, ndev);
-	ndev->stats.rx_packets++;
-	ndev->stats.rx_bytes += len;
-	napi_gro_receive(&v->napi, skb);
+	venet_rx_deliver(&v->napi, ndev, skb, v->hdr_len ? &hdr.hdr : NULL);
 }
 
 static int venet_poll(struct napi_struct *napi, int budget)

@@ -181,15 +181,7 @@ static void venet_client_rx_one(struct venet_client *c, void *buf, u32 len)
 		return;
 	}
 	skb_store_bits(skb, 0, buf + c->hdr_len, len);
-	if (c->hdr_len && virtio_net_hdr_to_skb(skb, &hdr, true)) {
-		ndev->stats.rx_frame_errors++;
-		kfree_skb(skb);
-		return;
-	}
-	skb->protocol = eth_type_trans(skb, ndev);
-	ndev->stats.rx_packets++;
-	ndev->stats.rx_bytes += len;
-	napi_gro_receive(&c->napi, skb);
+	venet_rx_deliver(&c->napi, ndev, skb, c->hdr_len ? &hdr : NULL);
 }
 
 static int venet_client_rx(struct venet_client *c, int budget)

@@ -3,8 +3,10 @@
 #ifndef _VENET_SKB_H
 #define _VENET_SKB_H
 
+#include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/virtio_net.h>
 
 /* Frames up to this are copied whole into the skb head. */
 #define VENET_RX_HEAD	2048
@@ -32,6 +34,28 @@ static inline struct sk_buff *venet_alloc_rx_skb(struct napi_struct *napi,
 	skb->data_len = len - VENET_RX_PULL;
 	skb->len = len;
 	return skb;
+}
+
+/*
+ * Apply the frame's virtio-net header, if it has one, and hand the frame
+ * to the stack through @napi; counted in @ndev's stats either way.
+ */
+static inline void venet_rx_deliver(struct napi_struct *napi,
+				    struct net_device *ndev,
+				    struct sk_buff *skb,
+				    const struct virtio_net_hdr *hdr)
+{
+	u32 len = skb->len;
+
+	if (hdr && virtio_net_hdr_to_skb(skb, hdr, true)) {
+		ndev->stats.rx_frame_errors++;
+		kfree_skb(skb);
+		return;
+	}
+	skb->protocol = eth_type_trans(skb, ndev);
+	ndev->stats.rx_packets++;
+	ndev->stats.rx_bytes += len;
+	napi_gro_receive(napi, skb);
 }
 
 #endif /* _VENET_SKB_H */

@@ -61,38 +61,19 @@ t_check "iperf3 TCP host to client" \
 	ip netns exec h iperf3 -c 10.99.0.2 -p 5202 -t 3 -O 0
 
 # Payloads checked end to end, both ways: 2 MB of random bytes over TCP.
-payload=$(mktemp)
-head -c 2000000 /dev/urandom >"$payload"
-want="2000000 $(sha256sum <"$payload" | cut -d' ' -f1)"
-xfer="python3 $VBUS_SRC/tests/tools/xfer.py"
-transfer() {	# transfer FROM-NS TO-NS TO-ADDR
-	got=$(mktemp)
-	ip netns exec "$2" $xfer recv "$3" 7000 >"$got" &
-	sleep 1
-	ip netns exec "$1" $xfer send "$3" 7000 "$payload"
-	wait $!
-	cat "$got"
-}
-t_eq "2 MB client to host arrive intact (sha256)" "$want" "$(transfer c h 10.99.0.1)"
-t_eq "2 MB host to client arrive intact (sha256)" "$want" "$(transfer h c 10.99.0.2)"
+t_payload
+t_eq "2 MB client to host arrive intact (sha256)" "$T_WANT" "$(t_transfer c h 10.99.0.1)"
+t_eq "2 MB host to client arrive intact (sha256)" "$T_WANT" "$(t_transfer h c 10.99.0.2)"
 
-carrier() {	# carrier NS IF WANT: wait for /sys carrier to read WANT
-	for _i in 1 2 3 4 5 6 7 8 9 10; do
-		[ "$(ip netns exec "$1" cat /sys/class/net/"$2"/carrier 2>/dev/null)" = "$3" ] &&
-			return 0
-		sleep 0.5
-	done
-	return 1
-}
 ip -n h link set vhost0 down
-t_check "host link down: the client loses carrier" carrier c "$client" 0
+t_check "host link down: the client loses carrier" t_carrier c "$client" 0
 ip -n h link set vhost0 up
-t_check "host link up: the client has carrier again" carrier c "$client" 1
+t_check "host link up: the client has carrier again" t_carrier c "$client" 1
 t_check "link down on the client" ip -n c link set "$client" down
-t_check "client link down: the host loses carrier" carrier h vhost0 0
+t_check "client link down: the host loses carrier" t_carrier h vhost0 0
 t_check "no ping while down" sh -c "! ip netns exec h ping -c 1 -W 1 10.99.0.2"
 t_check "link up again" ip -n c link set "$client" up
-t_check "client link up: the host has carrier again" carrier h vhost0 1
+t_check "client link up: the host has carrier again" t_carrier h vhost0 1
 t_check "ping after link up" ip netns exec h ping -c 2 -W 2 10.99.0.2
 
 t_in_use "rmmod vbus_venet while in use is refused" vbus_venet

@@ -84,37 +84,18 @@ t_check "iperf3 TCP host to virtio_net" \
 	ip netns exec h iperf3 -c 10.98.0.2 -p 5302 -t 3 -O 0
 ip -n h -s link show vhost0 | sed 's/^/# /'
 
-payload=$(mktemp)
-head -c 2000000 /dev/urandom >"$payload"
-want="2000000 $(sha256sum <"$payload" | cut -d' ' -f1)"
-xfer="python3 $VBUS_SRC/tests/tools/xfer.py"
-transfer() {	# transfer FROM-NS TO-NS TO-ADDR
-	got=$(mktemp)
-	ip netns exec "$2" $xfer recv "$3" 7000 >"$got" &
-	sleep 1
-	ip netns exec "$1" $xfer send "$3" 7000 "$payload"
-	wait $!
-	cat "$got"
-}
-t_eq "2 MB virtio_net to host arrive intact (sha256)" "$want" \
-	"$(transfer c h 10.98.0.1)"
-t_eq "2 MB host to virtio_net arrive intact (sha256)" "$want" \
-	"$(transfer h c 10.98.0.2)"
+t_payload
+t_eq "2 MB virtio_net to host arrive intact (sha256)" "$T_WANT" \
+	"$(t_transfer c h 10.98.0.1)"
+t_eq "2 MB host to virtio_net arrive intact (sha256)" "$T_WANT" \
+	"$(t_transfer h c 10.98.0.2)"
 t_eq "no frame from virtio_net was malformed" "0 0" \
 	"$(ip -n h -j -s link show vhost0 | jq -r '.[0].stats64.rx | "\(.errors) \(.dropped)"')"
 
-carrier() {	# carrier NS IF WANT: wait for /sys carrier to read WANT
-	for _i in 1 2 3 4 5 6 7 8 9 10; do
-		[ "$(ip netns exec "$1" cat /sys/class/net/"$2"/carrier 2>/dev/null)" = "$3" ] &&
-			return 0
-		sleep 0.5
-	done
-	return 1
-}
 ip -n h link set vhost0 down
-t_check "host link down: virtio_net loses carrier" carrier c "$client" 0
+t_check "host link down: virtio_net loses carrier" t_carrier c "$client" 0
 ip -n h link set vhost0 up
-t_check "host link up: virtio_net has carrier again" carrier c "$client" 1
+t_check "host link up: virtio_net has carrier again" t_carrier c "$client" 1
 t_check "ping after the link came back" wait_ping
 
 vdev=$(basename "$(dirname "$(ls -d /sys/bus/vbus/devices/ve0/virtio*/net)")")

@@ -102,6 +102,35 @@ t_in_use() {
 	fi
 }
 
+# Payloads checked end to end: t_payload makes 2 MB of random bytes and
+# sets T_WANT to "<size> <sha256>"; t_transfer FROM-NS TO-NS TO-ADDR sends
+# them over TCP and prints what arrived, in the same form.
+t_payload() {
+	T_PAYLOAD=$(mktemp)
+	head -c 2000000 /dev/urandom >"$T_PAYLOAD"
+	T_WANT="2000000 $(sha256sum <"$T_PAYLOAD" | cut -d' ' -f1)"
+}
+
+t_transfer() {
+	_got=$(mktemp)
+	_xfer="$VBUS_SRC/tests/tools/xfer.py"
+	ip netns exec "$2" python3 "$_xfer" recv "$3" 7000 >"$_got" &
+	sleep 1
+	ip netns exec "$1" python3 "$_xfer" send "$3" 7000 "$T_PAYLOAD"
+	wait $!
+	cat "$_got"
+}
+
+# t_carrier NS IF WANT: wait up to 5 s for IF's carrier to read WANT.
+t_carrier() {
+	for _i in 1 2 3 4 5 6 7 8 9 10; do
+		[ "$(ip netns exec "$1" cat /sys/class/net/"$2"/carrier 2>/dev/null)" = "$3" ] &&
+			return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # Scan for leaks; objects must be unreferenced for 5 s to be reported.
 t_kmemleak() {
 	_k=/sys/kernel/debug/kmemleak
