@@ -88,13 +88,13 @@ t_check "hot-unplug under iperf3" rm $CFS/buses/net/devices/ve0
 t_check "the client netdev is gone" sh -c "! ip -n c link show $client 2>/dev/null"
 t_check "re-plug" ln -s $D/ve0 $CFS/buses/net/devices/ve0
 client2=$(ls /sys/bus/vbus-proxy/devices/ve0/net 2>/dev/null)
-replug() {
-	ip link set "$client2" netns c &&
-		ip -n c addr add 10.99.0.2/24 dev "$client2" &&
-		ip -n c link set "$client2" up &&
+to_c() {	# to_c IF: a new client interface into c, addressed, pinged
+	ip link set "$1" netns c &&
+		ip -n c addr add 10.99.0.2/24 dev "$1" &&
+		ip -n c link set "$1" up &&
 		ip netns exec h ping -c 2 -W 2 10.99.0.2
 }
-t_check "traffic flows again after re-plug" replug
+t_check "traffic flows again after re-plug" to_c "$client2"
 # The interrupted iperf3 either resumes over the new interface or fails:
 # either way it ends, within TCP's patience.
 for i in $(seq 60); do
@@ -118,13 +118,7 @@ t_check "reload the client without offloads" sh -c \
 client2=$(ls /sys/bus/vbus-proxy/devices/ve0/net 2>/dev/null)
 t_check "no offload negotiated" sh -c \
 	"ethtool -k $client2 | grep -q '^tcp-segmentation-offload: off'"
-nooff() {
-	ip link set "$client2" netns c &&
-		ip -n c addr add 10.99.0.2/24 dev "$client2" &&
-		ip -n c link set "$client2" up &&
-		ip netns exec h ping -c 2 -W 2 10.99.0.2
-}
-t_check "traffic without offloads" nooff
+t_check "traffic without offloads" to_c "$client2"
 t_check "client MTU 6000 while running refills the rings" mtu_ping "$client2" 6000
 t_check "and back to 1500" mtu_ping "$client2" 1500
 ip netns exec c iperf3 -s -D -1 -p 5204 >/dev/null 2>&1
