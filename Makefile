@@ -22,21 +22,15 @@ EXTRA_FLAGS := KCFLAGS=-Werror
 endif
 
 .PHONY: all modules install clean sparse checkpatch kernel vm-run vm check \
-	demo deps modules-test stock tools
+	demo deps modules-test stock
 
 all: modules
 
-modules: tools
+modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 $(EXTRA_FLAGS) modules
 
-# The eventfd helper the vbus module runs (module parameter eventfd_helper).
-tools: tools/vbus-eventfd
-tools/vbus-eventfd: tools/vbus-eventfd.c
-	$(CC) -O2 -Wall -Wextra $(if $(EXTRA_FLAGS),-Werror) -static -o $@ $<
-
-install: tools
+install:
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=extra modules_install
-	install -D -m 0755 tools/vbus-eventfd $(DESTDIR)/usr/libexec/vbus/vbus-eventfd
 	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null || uname -r)
 
 clean:
@@ -56,7 +50,7 @@ kernel: deps
 	$(VM)/kernel.sh $(KVER) bench
 
 # Build against the test kernel.
-modules-test: deps tools
+modules-test: deps
 	kdir=$$($(VM)/kernel.sh $(KVER) test) && \
 	$(MAKE) -C $$kdir M=$(PWD) W=1 $(EXTRA_FLAGS) modules
 

@@ -12,6 +12,7 @@
 
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vbus_compat.h>
 #include "vbus_internal.h"
 
 /* Protects the lists below and all topology fields; see the top comment. */
@@ -24,12 +25,7 @@ static BLOCKING_NOTIFIER_HEAD(vbus_notifier);
 /* Parent of every vbus device in sysfs: /sys/devices/vbus/. */
 static struct device *vbus_root;
 
-/* Kbuild defines VBUS_UEVENT_CONST where uevent takes a const device. */
-#ifdef VBUS_UEVENT_CONST
-static int vbus_uevent(const struct device *dev, struct kobj_uevent_env *env)
-#else
-static int vbus_uevent(struct device *dev, struct kobj_uevent_env *env)
-#endif
+static int vbus_uevent(VBUS_UEVENT_DEVICE *dev, struct kobj_uevent_env *env)
 {
 	const struct vbus_device *vdev = container_of(dev, struct vbus_device,
 						      dev);
@@ -72,11 +68,7 @@ static struct attribute *vbus_dev_attrs[] = {
 };
 ATTRIBUTE_GROUPS(vbus_dev);
 
-/*
- * The type of device.bus: const where the driver core takes a const
- * bus_type (6.4+), writable on 6.1, whose bus_register() writes to it.
- */
-static typeof(*((struct device *)NULL)->bus) vbus_bus_type = {
+static vbus_bus_type_t vbus_bus_type = {
 	.name = "vbus",
 	.uevent = vbus_uevent,
 	.dev_groups = vbus_dev_groups,
@@ -140,12 +132,19 @@ static bool vbus_name_valid(const char *what, const char *name)
  */
 int vbus_class_register(struct vbus_class *class)
 {
+	const struct vbus_device_ops *dev = class->device;
 	struct vbus_class *c;
 	int ret;
 
 	if (!class->name || !class->ops || !class->ops->create ||
 	    !class->ops->release || !vbus_name_valid("class", class->name))
 		return -EINVAL;
+	if (dev && (!dev->get_config || !dev->start || !dev->stop ||
+		    dev->num_queues > VBUS_MAX_QUEUES ||
+		    dev->config_size > VBUS_CONFIG_MAX)) {
+		pr_err("class %s: incomplete device interface\n", class->name);
+		return -EINVAL;
+	}
 
 	mutex_lock(&vbus_lock);
 	list_for_each_entry(c, &vbus_classes, node) {
@@ -342,16 +341,50 @@ struct vbus *vbus_create(const char *name)
 }
 EXPORT_SYMBOL_GPL(vbus_create);
 
+/* Take @vdev out of its connected bus's client. */
+static void vbus_connector_detach(struct vbus_device *vdev)
+{
+	vdev->bus->connector->ops->detach(vdev);
+	vdev->connector_priv = NULL;
+}
+
 static void vbus_disconnect_locked(struct vbus *bus)
 {
 	const struct vbus_connector *conn = bus->connector;
+	struct vbus_device *vdev;
 
 	lockdep_assert_held(&vbus_lock);
-	conn->ops->disconnect(bus);
+	list_for_each_entry_reverse(vdev, &bus->devices, bus_node)
+		vbus_connector_detach(vdev);
 	vbus_notify(VBUS_EVENT_BUS_DISCONNECTED, bus, NULL);
 	bus->connector = NULL;
-	bus->connector_priv = NULL;
+	pr_info("bus %s: disconnected from %s\n", vbus_name(bus), conn->name);
 	module_put(conn->owner);
+}
+
+/* Present every device of @bus through @conn; all or none. */
+static int vbus_connect_locked(struct vbus *bus, struct vbus_connector *conn)
+{
+	struct vbus_device *vdev;
+	int ret;
+
+	lockdep_assert_held(&vbus_lock);
+	bus->connector = conn;
+	list_for_each_entry(vdev, &bus->devices, bus_node) {
+		ret = conn->ops->attach(vdev);
+		if (ret) {
+			pr_err("bus %s: connector %s refused device %s: %d\n",
+			       vbus_name(bus), conn->name,
+			       vbus_device_name(vdev), ret);
+			list_for_each_entry_continue_reverse(vdev, &bus->devices,
+							     bus_node)
+				vbus_connector_detach(vdev);
+			bus->connector = NULL;
+			return ret;
+		}
+	}
+	pr_info("bus %s: connected to %s\n", vbus_name(bus), conn->name);
+	return 0;
 }
 
 /**
@@ -407,7 +440,7 @@ int vbus_attach(struct vbus *bus, struct vbus_device *vdev)
 	vdev->bus = bus;
 	list_add_tail(&vdev->bus_node, &bus->devices);
 	if (bus->connector) {
-		ret = bus->connector->ops->attach(bus, vdev);
+		ret = bus->connector->ops->attach(vdev);
 		if (ret) {
 			pr_err("bus %s: connector %s refused device %s: %d\n",
 			       vbus_name(bus), bus->connector->name,
@@ -445,7 +478,7 @@ int vbus_detach(struct vbus_device *vdev)
 		return -ENOENT;
 	}
 	if (bus->connector)
-		bus->connector->ops->detach(bus, vdev);
+		vbus_connector_detach(vdev);
 	list_del_init(&vdev->bus_node);
 	vdev->bus = NULL;
 	vbus_notify(VBUS_EVENT_DEVICE_REMOVED, bus, vdev);
@@ -468,8 +501,8 @@ int vbus_connector_register(struct vbus_connector *conn)
 	struct vbus_connector *c;
 	int ret = 0;
 
-	if (!conn->name || !ops || !ops->connect || !ops->disconnect ||
-	    !ops->attach || !ops->detach || !strcmp(conn->name, "none") ||
+	if (!conn->name || !ops || !ops->attach || !ops->detach ||
+	    !strcmp(conn->name, "none") ||
 	    !vbus_name_valid("connector", conn->name))
 		return -EINVAL;
 
@@ -546,20 +579,134 @@ int vbus_connect(struct vbus *bus, const char *name)
 		ret = -ENODEV;
 		goto out;
 	}
-	ret = conn->ops->connect(bus);
+	ret = vbus_connect_locked(bus, conn);
 	if (ret) {
-		pr_err("bus %s: connector %s failed: %d\n", vbus_name(bus),
-		       conn->name, ret);
 		module_put(conn->owner);
 		goto out;
 	}
-	bus->connector = conn;
 	vbus_notify(VBUS_EVENT_BUS_CONNECTED, bus, NULL);
 out:
 	mutex_unlock(&vbus_lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vbus_connect);
+
+/**
+ * vbus_device_features() - the feature bits a device offers
+ * @vdev: the device
+ *
+ * Return: its class's device feature bits; 0 for a class without a device
+ * interface. Connectors add their transport's own bits.
+ */
+u64 vbus_device_features(const struct vbus_device *vdev)
+{
+	return vdev->class->device ? vdev->class->device->features : 0;
+}
+EXPORT_SYMBOL_GPL(vbus_device_features);
+
+/* Is [@offset, @offset + @len) inside @vdev's config space? */
+static bool vbus_config_range_ok(struct vbus_device *vdev,
+				 unsigned int offset, unsigned int len)
+{
+	const struct vbus_device_ops *ops = vdev->class->device;
+
+	if (ops && offset <= ops->config_size &&
+	    len <= ops->config_size - offset)
+		return true;
+	pr_err("device %s: config access [%u, +%u) past its %u bytes\n",
+	       vbus_device_name(vdev), offset, len,
+	       ops ? ops->config_size : 0);
+	return false;
+}
+
+/**
+ * vbus_device_get_config() - read a device's config space
+ * @vdev: the device
+ * @offset: first byte; a client's value, checked
+ * @buf: filled with @len bytes; zeroes when the range is refused
+ * @len: bytes; a client's value, checked
+ *
+ * Return: 0, or -EINVAL (with a message naming the device) when the range
+ * is not inside the config space.
+ */
+int vbus_device_get_config(struct vbus_device *vdev, unsigned int offset,
+			   void *buf, unsigned int len)
+{
+	u8 config[VBUS_CONFIG_MAX];
+
+	memset(buf, 0, len);
+	if (!vbus_config_range_ok(vdev, offset, len))
+		return -EINVAL;
+	vdev->class->device->get_config(vdev, config);
+	memcpy(buf, config + offset, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vbus_device_get_config);
+
+/**
+ * vbus_device_set_config() - write a device's config space
+ * @vdev: the device
+ * @offset: first byte; a client's value, checked
+ * @buf: @len bytes to write
+ * @len: bytes; a client's value, checked
+ *
+ * Return: 0, -EINVAL when the range is not inside the config space, -EPERM
+ * when the device's config space is read-only, or the device's answer.
+ */
+int vbus_device_set_config(struct vbus_device *vdev, unsigned int offset,
+			   const void *buf, unsigned int len)
+{
+	if (!vbus_config_range_ok(vdev, offset, len))
+		return -EINVAL;
+	if (!vdev->class->device->set_config) {
+		pr_err("device %s: config space is read-only\n",
+		       vbus_device_name(vdev));
+		return -EPERM;
+	}
+	return vdev->class->device->set_config(vdev, offset, buf, len);
+}
+EXPORT_SYMBOL_GPL(vbus_device_set_config);
+
+/**
+ * vbus_device_start() - the client is ready: start the device
+ * @vdev: a device whose class has a device interface
+ * @link: negotiated features and one queue per device queue
+ *
+ * Called by connectors, serialised with vbus_device_stop() per device.
+ *
+ * Return: 0, -EBUSY if already started, or the device's error.
+ */
+int vbus_device_start(struct vbus_device *vdev, const struct vbus_link *link)
+{
+	int ret;
+
+	if (vdev->started)
+		return -EBUSY;
+	ret = vdev->class->device->start(vdev, link);
+	if (ret) {
+		pr_err("device %s: did not start: %d\n", vbus_device_name(vdev),
+		       ret);
+		return ret;
+	}
+	vdev->started = true;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vbus_device_start);
+
+/**
+ * vbus_device_stop() - stop a started device; a no-op otherwise
+ * @vdev: the device
+ *
+ * When it returns, the device no longer touches the queues it was given.
+ */
+void vbus_device_stop(struct vbus_device *vdev)
+{
+	if (!vdev->started)
+		return;
+	vdev->class->device->stop(vdev);
+	vdev->started = false;
+}
+EXPORT_SYMBOL_GPL(vbus_device_stop);
 
 /**
  * vbus_device_config_lock() - begin changing a client-visible attribute
@@ -611,7 +758,7 @@ void vbus_device_config_changed(struct vbus_device *vdev)
 	mutex_lock(&vbus_lock);
 	if (vdev->bus && vdev->bus->connector &&
 	    vdev->bus->connector->ops->config_changed)
-		vdev->bus->connector->ops->config_changed(vdev->bus, vdev);
+		vdev->bus->connector->ops->config_changed(vdev);
 	mutex_unlock(&vbus_lock);
 }
 EXPORT_SYMBOL_GPL(vbus_device_config_changed);
@@ -628,16 +775,11 @@ static int __init vbus_init(void)
 		ret = PTR_ERR(vbus_root);
 		goto err_bus;
 	}
-	ret = vbus_eventfd_init();
-	if (ret)
-		goto err_root;
 	ret = vbus_configfs_init();
 	if (ret)
-		goto err_eventfd;
+		goto err_root;
 	return 0;
 
-err_eventfd:
-	vbus_eventfd_exit();
 err_root:
 	root_device_unregister(vbus_root);
 err_bus:
@@ -648,7 +790,6 @@ err_bus:
 static void __exit vbus_exit(void)
 {
 	vbus_configfs_exit();
-	vbus_eventfd_exit();
 	root_device_unregister(vbus_root);
 	bus_unregister(&vbus_bus_type);
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ioq, host side: the native transport's ring, behind struct vbus_queue.
+ * ioq: the native transport's ring. The host side is a struct vbus_queue;
+ * the client side (vbus_ioq_client_*) is what an in-kernel client driver
+ * posts and reaps with.
  *
- * The ring is client memory and hostile. The host keeps its own copy of
+ * For the host, the ring is client memory and hostile. The host keeps its own copy of
  * every index it owns (avail tail, used head) and reads from the ring only
  * the avail head and one descriptor at a time, each field once, into a
  * local copy that is then validated. The first inconsistency marks the
@@ -20,28 +22,14 @@
 #include <linux/printk.h>
 #include <linux/vbus_queue.h>
 
-static struct ioq *to_ioq(struct vbus_queue *q)
+static struct vbus_ioq *to_ioq(struct vbus_queue *q)
 {
-	return container_of(q, struct ioq, q);
-}
-
-static __printf(2, 3) int ioq_break(struct ioq *ioq, const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_err("queue %s: malformed ring, stopped: %pV\n", ioq->q.name, &vaf);
-	va_end(args);
-	ioq->q.broken = true;
-	return -EIO;
+	return container_of(q, struct vbus_ioq, q);
 }
 
 static int ioq_pop(struct vbus_queue *q, struct vbus_buf *buf)
 {
-	struct ioq *ioq = to_ioq(q);
+	struct vbus_ioq *ioq = to_ioq(q);
 	struct ioq_desc *shared;
 	u32 head, slot, len, flags;
 	u64 addr;
@@ -52,8 +40,8 @@ static int ioq_pop(struct vbus_queue *q, struct vbus_buf *buf)
 	if (head == ioq->avail_tail)
 		return -EAGAIN;
 	if (head - ioq->avail_tail > ioq->count)
-		return ioq_break(ioq, "avail head %u is more than %u past tail %u",
-				 head, ioq->count, ioq->avail_tail);
+		return vbus_queue_break(q, "avail head %u is more than %u past tail %u",
+					head, ioq->count, ioq->avail_tail);
 	/* The index before the descriptor it publishes. */
 	smp_rmb();
 
@@ -65,13 +53,13 @@ static int ioq_pop(struct vbus_queue *q, struct vbus_buf *buf)
 	len = le32_to_cpu(READ_ONCE(shared->len));
 
 	if (!(flags & IOQ_DESC_F_HOST_OWNED))
-		return ioq_break(ioq, "slot %u posted but not owned by the host",
-				 slot);
+		return vbus_queue_break(q, "slot %u posted but not owned by the host",
+					slot);
 	if (!len)
-		return ioq_break(ioq, "slot %u has an empty buffer", slot);
+		return vbus_queue_break(q, "slot %u has an empty buffer", slot);
 	if (!vbus_memctx_range_ok(q->mem, addr, len))
-		return ioq_break(ioq, "slot %u buffer [%#llx, +%u) is outside registered memory",
-				 slot, addr, len);
+		return vbus_queue_break(q, "slot %u buffer [%#llx, +%u) outside the region",
+					slot, addr, len);
 
 	buf->id = slot;
 	buf->slot = slot;
@@ -114,7 +102,7 @@ static int ioq_write(struct vbus_queue *q, struct vbus_buf *buf,
 static int ioq_push(struct vbus_queue *q, const struct vbus_buf *buf,
 		    u32 written)
 {
-	struct ioq *ioq = to_ioq(q);
+	struct vbus_ioq *ioq = to_ioq(q);
 	struct ioq_desc *shared;
 	u32 slot = ioq->used_head & (ioq->count - 1);
 
@@ -140,9 +128,11 @@ static int ioq_push(struct vbus_queue *q, const struct vbus_buf *buf,
 
 static bool ioq_enable_notify(struct vbus_queue *q)
 {
-	struct ioq *ioq = to_ioq(q);
-	bool events = shm_signal_enable(&ioq->signal);
+	struct vbus_ioq *ioq = to_ioq(q);
+	bool events = vbus_shm_signal_enable(&ioq->signal);
 
+	if (q->broken)
+		return false;
 	return events ||
 	       le32_to_cpu(READ_ONCE(ioq->ring->idx[IOQ_IDX_AVAIL].head)) !=
 	       ioq->avail_tail;
@@ -151,13 +141,14 @@ static bool ioq_enable_notify(struct vbus_queue *q)
 /* Polling from here on: claim what the notification announced. */
 static void ioq_disable_notify(struct vbus_queue *q)
 {
-	shm_signal_disable(&to_ioq(q)->signal);
-	shm_signal_take(&to_ioq(q)->signal);
+	vbus_shm_signal_disable(&to_ioq(q)->signal);
+	vbus_shm_signal_take(&to_ioq(q)->signal);
 }
 
 static void ioq_signal(struct vbus_queue *q)
 {
-	shm_signal_inject(&to_ioq(q)->signal);
+	if (!q->broken)
+		vbus_shm_signal_inject(&to_ioq(q)->signal);
 }
 
 static const struct vbus_queue_ops ioq_queue_ops = {
@@ -171,23 +162,23 @@ static const struct vbus_queue_ops ioq_queue_ops = {
 };
 
 /**
- * ioq_init() - attach the host side to a ring in client memory
+ * vbus_ioq_init() - attach the host side to a ring in client memory
  * @ioq: the queue to initialise
  * @name: for messages, "<device>/<queue>"; must outlive @ioq
  * @mem: a kernel memory context holding the ring and the buffers
  * @ring_addr: offset of the struct ioq_ring in @mem
  * @ring_size: bytes the client registered for the ring
- * @signal_ops: how the host notifies the client
  *
  * The client must have written magic, version and count, and zeroed the
- * indices. Both sides start at index 0.
+ * indices. Both sides start at index 0. The caller then sets
+ * @ioq->signal.notify (how the host notifies the client) and
+ * @ioq->q.kick.
  *
  * Return: 0, -EOPNOTSUPP for a memory context without direct access, or
  * -EINVAL (with a message naming the queue) for a malformed ring.
  */
-int ioq_init(struct ioq *ioq, const char *name, struct vbus_memctx *mem,
-	     u64 ring_addr, size_t ring_size,
-	     const struct shm_signal_ops *signal_ops)
+int vbus_ioq_init(struct vbus_ioq *ioq, const char *name,
+		  struct vbus_memctx *mem, u64 ring_addr, size_t ring_size)
 {
 	struct ioq_ring *ring;
 	u32 magic, version, count;
@@ -226,8 +217,120 @@ int ioq_init(struct ioq *ioq, const char *name, struct vbus_memctx *mem,
 	ioq->q.mem = mem;
 	ioq->q.name = name;
 	ioq->q.broken = false;
-	shm_signal_init(&ioq->signal, &ring->signal, SHM_SIGNAL_TO_SOUTH,
-			signal_ops);
+	ioq->q.kick.fn = NULL;
+	vbus_shm_signal_init(&ioq->signal, &ring->signal, SHM_SIGNAL_TO_SOUTH);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(ioq_init);
+EXPORT_SYMBOL_GPL(vbus_ioq_init);
+
+/* Client side: the ring is the client's own memory. */
+
+/**
+ * vbus_ioq_client_init() - lay out an empty ring for the host to attach to
+ * @c: the client side to initialise
+ * @ring: zeroed memory for vbus_ioq_ring_size(@count) bytes
+ * @count: descriptors, a power of two up to IOQ_MAX_COUNT
+ *
+ * Notifications from the host are enabled; the caller sets
+ * @c->signal.notify (how it kicks the host).
+ */
+void vbus_ioq_client_init(struct vbus_ioq_client *c, struct ioq_ring *ring,
+			  u32 count)
+{
+	ring->magic = cpu_to_le32(IOQ_MAGIC);
+	ring->version = cpu_to_le32(IOQ_VERSION);
+	ring->count = cpu_to_le32(count);
+	ring->signal.magic = cpu_to_le32(SHM_SIGNAL_MAGIC);
+	ring->signal.version = cpu_to_le32(SHM_SIGNAL_VERSION);
+	c->ring = ring;
+	c->count = count;
+	c->head = 0;
+	c->used_tail = 0;
+	vbus_shm_signal_init(&c->signal, &ring->signal, SHM_SIGNAL_TO_NORTH);
+	vbus_shm_signal_enable(&c->signal);
+}
+EXPORT_SYMBOL_GPL(vbus_ioq_client_init);
+
+/**
+ * vbus_ioq_client_post() - hand the host one buffer; seen at the next publish
+ * @c: the client side
+ * @addr: the buffer, as an offset in the registered memory
+ * @len: its size
+ *
+ * The caller checks that the ring has room (fewer than @c->count posted
+ * and not reaped).
+ *
+ * Return: the slot used.
+ */
+u32 vbus_ioq_client_post(struct vbus_ioq_client *c, u64 addr, u32 len)
+{
+	u32 slot = c->head & (c->count - 1);
+	struct ioq_desc *d = &c->ring->desc[slot];
+
+	d->addr = cpu_to_le64(addr);
+	d->len = cpu_to_le32(len);
+	/* The buffer before the ownership that hands it over. */
+	smp_wmb();
+	WRITE_ONCE(d->flags, cpu_to_le32(IOQ_DESC_F_HOST_OWNED));
+	c->head++;
+	return slot;
+}
+EXPORT_SYMBOL_GPL(vbus_ioq_client_post);
+
+/**
+ * vbus_ioq_client_publish() - make posted buffers visible and kick the host
+ * @c: the client side
+ */
+void vbus_ioq_client_publish(struct vbus_ioq_client *c)
+{
+	/* The descriptors before the index that publishes them. */
+	smp_wmb();
+	WRITE_ONCE(c->ring->idx[IOQ_IDX_AVAIL].head, cpu_to_le32(c->head));
+	vbus_shm_signal_inject(&c->signal);
+}
+EXPORT_SYMBOL_GPL(vbus_ioq_client_publish);
+
+static u32 vbus_ioq_client_used_head(struct vbus_ioq_client *c)
+{
+	u32 head = le32_to_cpu(READ_ONCE(c->ring->idx[IOQ_IDX_USED].head));
+
+	/* The index before the descriptors it covers. */
+	smp_rmb();
+	return head;
+}
+
+/**
+ * vbus_ioq_client_pending() - has the host completed buffers not reaped?
+ * @c: the client side
+ *
+ * Return: true if vbus_ioq_client_reap() has something.
+ */
+bool vbus_ioq_client_pending(struct vbus_ioq_client *c)
+{
+	return vbus_ioq_client_used_head(c) != c->used_tail;
+}
+EXPORT_SYMBOL_GPL(vbus_ioq_client_pending);
+
+/**
+ * vbus_ioq_client_reap() - take the next buffer the host completed
+ * @c: the client side
+ * @slot: set to its slot
+ * @len: set to the bytes the host wrote (unchecked: the caller bounds it)
+ *
+ * Return: 0, -EAGAIN when there is none, -EIO when the host claims to have
+ * completed buffers that were never posted.
+ */
+int vbus_ioq_client_reap(struct vbus_ioq_client *c, u32 *slot, u32 *len)
+{
+	u32 head = vbus_ioq_client_used_head(c);
+
+	if (head == c->used_tail)
+		return -EAGAIN;
+	if (head - c->used_tail > c->head - c->used_tail)
+		return -EIO;
+	*slot = c->used_tail & (c->count - 1);
+	*len = le32_to_cpu(READ_ONCE(c->ring->desc[*slot].len));
+	c->used_tail++;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vbus_ioq_client_reap);

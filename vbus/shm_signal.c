@@ -13,58 +13,62 @@
 #include <linux/export.h>
 #include <linux/vbus_queue.h>
 
-static struct shm_signal_irq *shm_signal_irq(struct shm_signal *s, bool mine)
+static struct shm_signal_irq *shm_signal_irq(struct vbus_shm_signal *s,
+					     bool mine)
 {
 	return &s->desc->irq[mine ? s->to_me : !s->to_me];
 }
 
 /**
- * shm_signal_init() - attach to a shared descriptor
+ * vbus_shm_signal_init() - attach to a shared descriptor
  * @s: the signal
  * @desc: the descriptor, in memory shared with the other side
  * @to_me: the direction this side receives, SHM_SIGNAL_TO_SOUTH for the host
- * @ops: delivery of notifications to the other side
+ *
+ * The owner then sets @s->notify with vbus_callback_set(): until then,
+ * events are posted without a notification.
  */
-void shm_signal_init(struct shm_signal *s, struct shm_signal_desc *desc,
-		     unsigned int to_me, const struct shm_signal_ops *ops)
+void vbus_shm_signal_init(struct vbus_shm_signal *s,
+			  struct shm_signal_desc *desc, unsigned int to_me)
 {
 	s->desc = desc;
 	s->to_me = !!to_me;
-	s->ops = ops;
+	s->notify.fn = NULL;
+	s->notify.priv = NULL;
 }
-EXPORT_SYMBOL_GPL(shm_signal_init);
+EXPORT_SYMBOL_GPL(vbus_shm_signal_init);
 
 /**
- * shm_signal_inject() - post an event to the other side
+ * vbus_shm_signal_inject() - post an event to the other side
  * @s: the signal
  *
  * Return: true if a notification was delivered, false if it was coalesced
  * (one is pending) or the other side polls (notifications disabled).
  */
-bool shm_signal_inject(struct shm_signal *s)
+bool vbus_shm_signal_inject(struct vbus_shm_signal *s)
 {
 	struct shm_signal_irq *irq = shm_signal_irq(s, false);
 
 	WRITE_ONCE(irq->dirty, 1);
-	/* dirty before enabled/pending; pairs with shm_signal_take/enable */
+	/* dirty before enabled/pending; pairs with vbus_shm_signal_take/enable */
 	smp_mb();
 	if (!READ_ONCE(irq->enabled) || READ_ONCE(irq->pending))
 		return false;
 	WRITE_ONCE(irq->pending, 1);
-	s->ops->notify(s);
+	vbus_callback_call(&s->notify);
 	return true;
 }
-EXPORT_SYMBOL_GPL(shm_signal_inject);
+EXPORT_SYMBOL_GPL(vbus_shm_signal_inject);
 
 /**
- * shm_signal_take() - acknowledge a notification and claim its events
+ * vbus_shm_signal_take() - acknowledge a notification and claim its events
  * @s: the signal
  *
  * Call on every notification, then look for work if it returns true.
  *
  * Return: true if events were posted since the last take.
  */
-bool shm_signal_take(struct shm_signal *s)
+bool vbus_shm_signal_take(struct vbus_shm_signal *s)
 {
 	struct shm_signal_irq *irq = shm_signal_irq(s, true);
 
@@ -78,16 +82,16 @@ bool shm_signal_take(struct shm_signal *s)
 	smp_mb();
 	return true;
 }
-EXPORT_SYMBOL_GPL(shm_signal_take);
+EXPORT_SYMBOL_GPL(vbus_shm_signal_take);
 
 /**
- * shm_signal_enable() - ask the other side for notifications again
+ * vbus_shm_signal_enable() - ask the other side for notifications again
  * @s: the signal
  *
  * Return: true if events arrived while notifications were disabled: the
  * caller must look for work again instead of waiting.
  */
-bool shm_signal_enable(struct shm_signal *s)
+bool vbus_shm_signal_enable(struct vbus_shm_signal *s)
 {
 	struct shm_signal_irq *irq = shm_signal_irq(s, true);
 
@@ -96,14 +100,14 @@ bool shm_signal_enable(struct shm_signal *s)
 	smp_mb();
 	return READ_ONCE(irq->dirty);
 }
-EXPORT_SYMBOL_GPL(shm_signal_enable);
+EXPORT_SYMBOL_GPL(vbus_shm_signal_enable);
 
 /**
- * shm_signal_disable() - stop notifications while polling
+ * vbus_shm_signal_disable() - stop notifications while polling
  * @s: the signal
  */
-void shm_signal_disable(struct shm_signal *s)
+void vbus_shm_signal_disable(struct vbus_shm_signal *s)
 {
 	WRITE_ONCE(shm_signal_irq(s, true)->enabled, 0);
 }
-EXPORT_SYMBOL_GPL(shm_signal_disable);
+EXPORT_SYMBOL_GPL(vbus_shm_signal_disable);

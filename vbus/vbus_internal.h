@@ -10,8 +10,6 @@ extern struct mutex vbus_lock;
 
 int vbus_configfs_init(void);
 void vbus_configfs_exit(void);
-int vbus_eventfd_init(void);
-void vbus_eventfd_exit(void);
 int vbus_configfs_add_class(struct vbus_class *class);
 void vbus_configfs_remove_class(struct vbus_class *class);
 void vbus_bus_init_group(struct vbus *bus, const char *name);

@@ -1,81 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vbus native connector: presents the devices of a bus on the "vbus-proxy"
- * bus_type, where in-kernel client drivers bind to them by type.
+ * bus_type, where in-kernel client drivers bind to them by type, and
+ * translates the device interface to them: features, config space, one
+ * ioq ring per device queue, start and reset.
  *
- * Lifetimes: a proxy device is created on connect/attach and unregistered
- * on disconnect/detach, both under the vbus topology mutex; its driver-model
- * refcount owns it, and it holds a reference on its vbus device until
- * released. Per-bus state is the list of proxy devices, kept in
- * bus->connector_priv, also under the topology mutex. Each registered ring
- * holds two eventfds (kick, interrupt) from registration to close.
+ * Lifetimes: a proxy device is created by attach and unregistered by
+ * detach, both under the vbus topology mutex; it is the vbus device's
+ * connector_priv in between. Its driver-model refcount owns it; it holds
+ * a reference on its vbus device and on this module until released.
+ * Registered rings are the client's memory: the device uses them from
+ * start to close, and the client frees them only after close.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/vbus_compat.h>
 #include <linux/vbus_native.h>
 
-/* Kbuild defines VBUS_MATCH_CONST_DRIVER where match takes a const driver. */
-#ifdef VBUS_MATCH_CONST_DRIVER
-static int vbus_proxy_match(struct device *dev,
-			    const struct device_driver *drv)
-#else
-static int vbus_proxy_match(struct device *dev, struct device_driver *drv)
-#endif
+static const char *proxy_type(const struct device *dev)
+{
+	return container_of(dev, struct vbus_proxy_device, dev)->vdev->class->name;
+}
+
+static int vbus_proxy_match(struct device *dev, VBUS_MATCH_DRIVER *drv)
 {
 	const struct vbus_proxy_driver *pdrv =
 		container_of(drv, struct vbus_proxy_driver, driver);
 
-	return !strcmp(to_vbus_proxy(dev)->vdev->class->name, pdrv->type);
+	return !strcmp(proxy_type(dev), pdrv->type);
 }
 
-#ifdef VBUS_UEVENT_CONST
-static int vbus_proxy_uevent(const struct device *dev,
+static int vbus_proxy_uevent(VBUS_UEVENT_DEVICE *dev,
 			     struct kobj_uevent_env *env)
-#else
-static int vbus_proxy_uevent(struct device *dev, struct kobj_uevent_env *env)
-#endif
 {
-	const struct vbus_proxy_device *pdev =
-		container_of(dev, struct vbus_proxy_device, dev);
+	return add_uevent_var(env, "MODALIAS=vbus-proxy:%s", proxy_type(dev));
+}
 
-	return add_uevent_var(env, "MODALIAS=vbus-proxy:%s",
-			      pdev->vdev->class->name);
+static struct vbus_proxy_driver *proxy_driver(struct device *dev)
+{
+	return container_of(dev->driver, struct vbus_proxy_driver, driver);
 }
 
 static int vbus_proxy_probe(struct device *dev)
 {
-	struct vbus_proxy_driver *pdrv =
-		container_of(dev->driver, struct vbus_proxy_driver, driver);
-
-	return pdrv->probe(to_vbus_proxy(dev));
+	return proxy_driver(dev)->probe(to_vbus_proxy(dev));
 }
 
 static void vbus_proxy_remove(struct device *dev)
 {
-	struct vbus_proxy_driver *pdrv =
-		container_of(dev->driver, struct vbus_proxy_driver, driver);
+	struct vbus_proxy_driver *pdrv = proxy_driver(dev);
 	struct vbus_proxy_device *pdev = to_vbus_proxy(dev);
 
 	if (pdrv->remove)
 		pdrv->remove(pdev);
-	/* A driver that left the device open: close it for the device model. */
+	/* A driver that left the device open: reset it for the device. */
 	vbus_proxy_close(pdev);
 }
 
 static ssize_t modalias_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, "vbus-proxy:%s\n",
-			  to_vbus_proxy(dev)->vdev->class->name);
+	return sysfs_emit(buf, "vbus-proxy:%s\n", proxy_type(dev));
 }
 static DEVICE_ATTR_RO(modalias);
 
 static ssize_t type_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%s\n", to_vbus_proxy(dev)->vdev->class->name);
+	return sysfs_emit(buf, "%s\n", proxy_type(dev));
 }
 static DEVICE_ATTR_RO(type);
 
@@ -86,8 +80,7 @@ static struct attribute *vbus_proxy_attrs[] = {
 };
 ATTRIBUTE_GROUPS(vbus_proxy);
 
-/* The type of device.bus: const where the driver core allows it (6.4+). */
-static typeof(*((struct device *)NULL)->bus) vbus_proxy_bus_type = {
+static vbus_bus_type_t vbus_proxy_bus_type = {
 	.name = "vbus-proxy",
 	.match = vbus_proxy_match,
 	.uevent = vbus_proxy_uevent,
@@ -124,167 +117,194 @@ void vbus_proxy_driver_unregister(struct vbus_proxy_driver *drv)
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_driver_unregister);
 
-/**
- * vbus_proxy_open() - start using a device
- * @pdev: the proxy device
- * @version: interface version the client speaks
- *
- * Return: 0, -EBUSY if already open, -ENODEV once unplugged, or the device
- * model's error (-EOPNOTSUPP, version refused, ...).
- */
-int vbus_proxy_open(struct vbus_proxy_device *pdev, u32 version)
+/* Under pdev->lock: may the client use the device? */
+static int proxy_usable(struct vbus_proxy_device *pdev, bool need_open)
 {
-	const struct vbus_class_ops *ops = pdev->vdev->class->ops;
-	int ret = 0;
+	lockdep_assert_held(&pdev->lock);
+	if (pdev->gone)
+		return -ENODEV;
+	if (need_open && !pdev->opened)
+		return -EBADF;
+	return 0;
+}
+
+/**
+ * vbus_proxy_features() - the feature bits the device offers
+ * @pdev: the proxy device
+ *
+ * Return: the device's features; the native transport adds none.
+ */
+u64 vbus_proxy_features(struct vbus_proxy_device *pdev)
+{
+	return vbus_device_features(pdev->vdev);
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_features);
+
+/**
+ * vbus_proxy_get_config() - read the device's config space
+ * @pdev: the proxy device
+ * @offset: first byte
+ * @buf: filled with @len bytes (zeroes on error)
+ * @len: bytes
+ *
+ * Return: 0, -ENODEV once unplugged, -EINVAL for a range outside the
+ * config space.
+ */
+int vbus_proxy_get_config(struct vbus_proxy_device *pdev, unsigned int offset,
+			  void *buf, unsigned int len)
+{
+	int ret;
+
+	memset(buf, 0, len);
+	mutex_lock(&pdev->lock);
+	ret = proxy_usable(pdev, false);
+	if (!ret)
+		ret = vbus_device_get_config(pdev->vdev, offset, buf, len);
+	mutex_unlock(&pdev->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_get_config);
+
+/**
+ * vbus_proxy_open() - start using a device with the features accepted
+ * @pdev: the proxy device
+ * @features: a subset of vbus_proxy_features()
+ *
+ * Return: 0, -EBUSY if already open, -ENODEV once unplugged, -EINVAL
+ * for features the device does not offer.
+ */
+int vbus_proxy_open(struct vbus_proxy_device *pdev, u64 features)
+{
+	u64 offered = vbus_proxy_features(pdev);
+	int ret;
 
 	mutex_lock(&pdev->lock);
-	if (pdev->gone)
-		ret = -ENODEV;
-	else if (pdev->opened)
+	ret = proxy_usable(pdev, false);
+	if (!ret && pdev->opened)
 		ret = -EBUSY;
-	else if (ops->open)
-		ret = ops->open(pdev->vdev, version);
-	if (!ret)
+	if (!ret && (features & ~offered)) {
+		dev_err(&pdev->dev, "features %#llx not offered (offered %#llx)\n",
+			features & ~offered, offered);
+		ret = -EINVAL;
+	}
+	if (!ret) {
+		pdev->features = features;
 		pdev->opened = true;
+	}
 	mutex_unlock(&pdev->lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vbus_proxy_open);
 
-/* Both sides stopped using the ring: no more signals, no more hooks. */
-static void native_ring_release(struct vbus_shm_ring *ring)
+/* The client kicked a ring: the device's turn. Any context. */
+static void native_kick(void *priv)
 {
-	vbus_eventfd_unhook(&ring->efd[VBUS_SHM_KICK]);
-	vbus_eventfd_unhook(&ring->efd[VBUS_SHM_INTERRUPT]);
-	vbus_eventfd_put(ARRAY_SIZE(ring->efd), ring->efd);
-	list_del(&ring->node);
+	struct vbus_proxy_queue *pq = priv;
+
+	vbus_callback_call(&pq->ioq.q.kick);
 }
 
 /**
- * vbus_proxy_close() - stop using a device; a no-op if it is not open
- * @pdev: the proxy device
- *
- * The device model stops using the rings before this returns; the client
- * must not kick them afterwards.
- */
-void vbus_proxy_close(struct vbus_proxy_device *pdev)
-{
-	const struct vbus_class_ops *ops = pdev->vdev->class->ops;
-	struct vbus_shm_ring *ring, *next;
-
-	mutex_lock(&pdev->lock);
-	if (pdev->opened && ops->close)
-		ops->close(pdev->vdev);
-	pdev->opened = false;
-	list_for_each_entry_safe(ring, next, &pdev->rings, node)
-		native_ring_release(ring);
-	mutex_unlock(&pdev->lock);
-}
-EXPORT_SYMBOL_GPL(vbus_proxy_close);
-
-/**
- * vbus_proxy_call() - a synchronous call into the device model
- * @pdev: an open proxy device
- * @func: function number, defined by the device type's ABI
- * @data: in/out buffer
- * @len: its length
- *
- * Return: the device model's result, -ENODEV once unplugged, -EBADF if not
- * open, -EOPNOTSUPP if the device model takes no calls.
- */
-int vbus_proxy_call(struct vbus_proxy_device *pdev, u32 func, void *data,
-		    size_t len)
-{
-	const struct vbus_class_ops *ops = pdev->vdev->class->ops;
-	int ret;
-
-	mutex_lock(&pdev->lock);
-	if (pdev->gone)
-		ret = -ENODEV;
-	else if (!pdev->opened)
-		ret = -EBADF;
-	else if (!ops->call)
-		ret = -EOPNOTSUPP;
-	else
-		ret = ops->call(pdev->vdev, func, data, len);
-	mutex_unlock(&pdev->lock);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(vbus_proxy_call);
-
-/* The client kicked a ring: the device's turn. */
-static int native_kick_wake(wait_queue_entry_t *wait, unsigned int mode,
-			    int sync, void *key)
-{
-	struct vbus_shm_ring *ring = container_of(wait, struct vbus_eventfd,
-						  wait)->priv;
-	void (*kick)(struct vbus_shm_ring *ring) = READ_ONCE(ring->kick);
-
-	if ((key_to_poll(key) & EPOLLIN) && kick)
-		kick(ring);
-	return 0;
-}
-
-/* The device signalled a ring: the client's turn. */
-static int native_interrupt_wake(wait_queue_entry_t *wait, unsigned int mode,
-				 int sync, void *key)
-{
-	struct vbus_shm_ring *ring = container_of(wait, struct vbus_eventfd,
-						  wait)->priv;
-
-	if (key_to_poll(key) & EPOLLIN)
-		ring->interrupt(ring);
-	return 0;
-}
-
-/**
- * vbus_proxy_shm() - register a shared-memory ring with the device
- * @pdev: an open proxy device
+ * vbus_proxy_set_ring() - register the client's ring for one device queue
+ * @pdev: an open proxy device, not started
+ * @index: which queue, below the device's number of queues
  * @ring: the ring; the client keeps it and its memory alive until it
- *	closes the device
+ *	closes the device. Sets @ring->kick.
  *
- * The connector gives the ring a kick and an interrupt eventfd (made by
- * the vbus eventfd helper) and hooks them to @ring->kick and
- * @ring->interrupt: from then on the two sides notify each other only
- * with vbus_shm_ring_kick() and vbus_shm_ring_interrupt(). Sleeps.
+ * The ring is validated here (vbus_ioq_init()); its buffers at every pop.
  *
- * Return: 0, -ENODEV once unplugged, -EBADF if not open, -EOPNOTSUPP,
- * -ENOENT without the eventfd helper, or the device model's validation
- * error.
+ * Return: 0, -ENODEV once unplugged, -EBADF if not open, -EBUSY if that
+ * queue has a ring already or the device runs, -EINVAL for a bad index or
+ * a malformed ring.
  */
-int vbus_proxy_shm(struct vbus_proxy_device *pdev, struct vbus_shm_ring *ring)
+int vbus_proxy_set_ring(struct vbus_proxy_device *pdev, unsigned int index,
+			struct vbus_shm_ring *ring)
 {
-	const struct vbus_class_ops *ops = pdev->vdev->class->ops;
+	const struct vbus_device_ops *ops = pdev->vdev->class->device;
+	struct vbus_proxy_queue *pq;
 	int ret;
 
-	if (!ring->mem || !ring->interrupt)
-		return -EINVAL;
 	mutex_lock(&pdev->lock);
-	if (pdev->gone)
-		ret = -ENODEV;
-	else if (!pdev->opened)
-		ret = -EBADF;
-	else if (!ops->shm)
-		ret = -EOPNOTSUPP;
-	else
-		ret = vbus_eventfd_get(dev_name(&pdev->dev),
-				       ARRAY_SIZE(ring->efd), ring->efd);
+	ret = proxy_usable(pdev, true);
 	if (ret)
 		goto out;
-	/* Hooked first: the device may signal as soon as it has the ring. */
-	ring->kick = NULL;
-	vbus_eventfd_hook(&ring->efd[VBUS_SHM_KICK], native_kick_wake, ring);
-	vbus_eventfd_hook(&ring->efd[VBUS_SHM_INTERRUPT], native_interrupt_wake,
-			  ring);
-	list_add(&ring->node, &pdev->rings);
-	ret = ops->shm(pdev->vdev, ring);
+	if (index >= ops->num_queues || !ring->mem) {
+		dev_err(&pdev->dev, "no queue %u (the device has %u)\n", index,
+			ops->num_queues);
+		ret = -EINVAL;
+		goto out;
+	}
+	pq = &pdev->queues[index];
+	if (pq->ring || pdev->vdev->started) {
+		dev_err(&pdev->dev, "queue %u: ring registered twice or device running\n",
+			index);
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = vbus_ioq_init(&pq->ioq, pq->name, ring->mem, ring->offset,
+			    ring->len);
 	if (ret)
-		native_ring_release(ring);
+		goto out;
+	vbus_callback_set(&pq->ioq.signal.notify, ring->interrupt.fn,
+			  ring->interrupt.priv);
+	vbus_callback_set(&ring->kick, native_kick, pq);
+	pq->ring = ring;
 out:
 	mutex_unlock(&pdev->lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(vbus_proxy_shm);
+EXPORT_SYMBOL_GPL(vbus_proxy_set_ring);
+
+/**
+ * vbus_proxy_start() - every ring is registered: start the device
+ * @pdev: an open proxy device
+ *
+ * Return: 0, -ENODEV, -EBADF, -EINVAL while a queue has no ring, -EBUSY
+ * if already started, or the device's error.
+ */
+int vbus_proxy_start(struct vbus_proxy_device *pdev)
+{
+	unsigned int i, n = pdev->vdev->class->device->num_queues;
+	struct vbus_link link = { .queues = pdev->vqs };
+	int ret;
+
+	mutex_lock(&pdev->lock);
+	ret = proxy_usable(pdev, true);
+	for (i = 0; !ret && i < n; i++) {
+		if (!pdev->queues[i].ring) {
+			dev_err(&pdev->dev, "start without a ring for queue %u\n",
+				i);
+			ret = -EINVAL;
+		}
+	}
+	if (!ret) {
+		link.features = pdev->features;
+		ret = vbus_device_start(pdev->vdev, &link);
+	}
+	mutex_unlock(&pdev->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_start);
+
+/**
+ * vbus_proxy_close() - reset the device and forget the rings
+ * @pdev: the proxy device; a no-op if it is not open
+ *
+ * The device stops using the rings before this returns: the client may
+ * free them then, and must not kick them any more.
+ */
+void vbus_proxy_close(struct vbus_proxy_device *pdev)
+{
+	unsigned int i;
+
+	mutex_lock(&pdev->lock);
+	vbus_device_stop(pdev->vdev);
+	for (i = 0; i < VBUS_MAX_QUEUES; i++)
+		pdev->queues[i].ring = NULL;
+	pdev->opened = false;
+	mutex_unlock(&pdev->lock);
+}
+EXPORT_SYMBOL_GPL(vbus_proxy_close);
 
 static void vbus_proxy_release(struct device *dev)
 {
@@ -292,22 +312,33 @@ static void vbus_proxy_release(struct device *dev)
 
 	vbus_device_put(pdev->vdev);
 	kfree(pdev);
+	module_put(THIS_MODULE);
 }
 
 static struct device *native_root;
 
-static int native_attach(struct vbus *bus, struct vbus_device *vdev)
+static int native_attach(struct vbus_device *vdev)
 {
-	struct list_head *proxies = bus->connector_priv;
 	struct vbus_proxy_device *pdev;
+	unsigned int i;
 	int ret;
 
+	if (!vdev->class->device) {
+		pr_err("device %s: class %s has no device interface\n",
+		       vbus_device_name(vdev), vdev->class->name);
+		return -EINVAL;
+	}
 	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
 	if (!pdev)
 		return -ENOMEM;
+	__module_get(THIS_MODULE);
 	pdev->vdev = vbus_device_get(vdev);
 	mutex_init(&pdev->lock);
-	INIT_LIST_HEAD(&pdev->rings);
+	for (i = 0; i < VBUS_MAX_QUEUES; i++) {
+		snprintf(pdev->queues[i].name, sizeof(pdev->queues[i].name),
+			 "%s/%u", vbus_device_name(vdev), i);
+		pdev->vqs[i] = &pdev->queues[i].ioq.q;
+	}
 	device_initialize(&pdev->dev);
 	pdev->dev.bus = &vbus_proxy_bus_type;
 	pdev->dev.parent = native_root;
@@ -316,99 +347,45 @@ static int native_attach(struct vbus *bus, struct vbus_device *vdev)
 	if (!ret)
 		ret = device_add(&pdev->dev);
 	if (ret) {
-		pr_err("bus %s: device %s: proxy device failed: %d\n",
-		       vbus_name(bus), vbus_device_name(vdev), ret);
+		pr_err("device %s: proxy device failed: %d\n",
+		       vbus_device_name(vdev), ret);
 		put_device(&pdev->dev);
 		return ret;
 	}
-	list_add_tail(&pdev->node, proxies);
+	vdev->connector_priv = pdev;
 	return 0;
 }
 
-static void native_unplug(struct vbus_proxy_device *pdev)
+static void native_detach(struct vbus_device *vdev)
 {
-	list_del(&pdev->node);
-	/* Unbinds the client driver, which stops using the device. */
+	struct vbus_proxy_device *pdev = vdev->connector_priv;
+
+	/* Unbinds the client driver, which closes the device. */
 	device_del(&pdev->dev);
 	mutex_lock(&pdev->lock);
 	pdev->gone = true;
 	mutex_unlock(&pdev->lock);
+	/* A client that bypassed the driver model: reset all the same. */
+	vbus_proxy_close(pdev);
 	put_device(&pdev->dev);
 }
 
-static struct vbus_proxy_device *native_find(struct vbus *bus,
-					     struct vbus_device *vdev)
-{
-	struct list_head *proxies = bus->connector_priv;
-	struct vbus_proxy_device *pdev;
-
-	list_for_each_entry(pdev, proxies, node)
-		if (pdev->vdev == vdev)
-			return pdev;
-	return NULL;
-}
-
-static void native_detach(struct vbus *bus, struct vbus_device *vdev)
-{
-	struct vbus_proxy_device *pdev = native_find(bus, vdev);
-
-	if (pdev)
-		native_unplug(pdev);
-}
-
 /* Hand a config change to the bound client driver, if it cares. */
-static void native_config_changed(struct vbus *bus, struct vbus_device *vdev)
+static void native_config_changed(struct vbus_device *vdev)
 {
-	struct vbus_proxy_device *pdev = native_find(bus, vdev);
+	struct vbus_proxy_device *pdev = vdev->connector_priv;
 	struct vbus_proxy_driver *pdrv;
 
-	if (!pdev)
-		return;
 	device_lock(&pdev->dev);
 	if (pdev->dev.driver) {
-		pdrv = container_of(pdev->dev.driver, struct vbus_proxy_driver,
-				    driver);
+		pdrv = proxy_driver(&pdev->dev);
 		if (pdrv->config_changed)
 			pdrv->config_changed(pdev);
 	}
 	device_unlock(&pdev->dev);
 }
 
-static void native_disconnect(struct vbus *bus)
-{
-	struct list_head *proxies = bus->connector_priv;
-	struct vbus_proxy_device *pdev, *next;
-
-	list_for_each_entry_safe(pdev, next, proxies, node)
-		native_unplug(pdev);
-	kfree(proxies);
-}
-
-static int native_connect(struct vbus *bus)
-{
-	struct list_head *proxies = kmalloc(sizeof(*proxies), GFP_KERNEL);
-	struct vbus_device *vdev;
-	int ret;
-
-	if (!proxies)
-		return -ENOMEM;
-	INIT_LIST_HEAD(proxies);
-	bus->connector_priv = proxies;
-	list_for_each_entry(vdev, &bus->devices, bus_node) {
-		ret = native_attach(bus, vdev);
-		if (ret) {
-			native_disconnect(bus);
-			bus->connector_priv = NULL;
-			return ret;
-		}
-	}
-	pr_info("bus %s: connected\n", vbus_name(bus));
-	return 0;
-}
-
 static const struct vbus_connector_ops native_ops = {
-	.connect = native_connect,
-	.disconnect = native_disconnect,
 	.attach = native_attach,
 	.detach = native_detach,
 	.config_changed = native_config_changed,

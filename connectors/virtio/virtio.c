@@ -5,30 +5,24 @@
  *
  * Driver side, each device is a virtio_device whose virtqueues are split
  * rings made by virtio_ring. Device side, the same rings are read through
- * vringh, behind struct vbus_queue, so the device model is the one the
- * native connector serves. The two sides meet only through eventfds, as a
- * VMM's ioeventfd and irqfd would: notify() signals the queue's kick
- * eventfd, whose wait-queue hook runs the device's kick handler; the device
- * signals the call eventfd, whose hook runs vring_interrupt(); a config
- * change signals the config eventfd, whose hook runs
+ * vringh, behind struct vbus_queue (a struct vbus_vringh, vringh_queue.c):
+ * the device interface the native connector serves too. The two sides
+ * call each other directly: notify() runs the queue's kick callback, the
+ * device's signal runs vring_interrupt(), a config change runs
  * virtio_config_changed().
  *
- * The device side of each queue is a struct vbus_vringh (vringh_queue.c).
- *
- * Lifetimes: a struct vbus_virtio_dev is made on connect/attach and
- * unregistered on detach/disconnect, both under the vbus topology mutex;
- * its virtio_device refcount owns it and it holds a reference on its vbus
- * device and its eventfds until released. Per-bus state is the list of
- * them in bus->connector_priv, under the topology mutex. Status, features
- * and virtqueues are changed only by the virtio core, which serialises
- * its config ops per device.
+ * Lifetimes: a struct vbus_virtio_dev is made by attach and unregistered
+ * by detach, both under the vbus topology mutex; it is the vbus device's
+ * connector_priv in between. Its virtio_device refcount owns it; it holds
+ * a reference on its vbus device and on this module until released.
+ * Status, features and virtqueues are changed only by the virtio core,
+ * which serialises its config ops per device.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vbus.h>
-#include <linux/vbus_eventfd.h>
 #include <linux/vbus_queue.h>
 #include <linux/vbus_virtio.h>
 #include <linux/vbus_vringh.h>
@@ -37,54 +31,37 @@
 #include <linux/virtio_ring.h>
 
 #define VBUS_VIRTIO_VQ_SIZE	256
-#define VBUS_VIRTIO_MAX_QUEUES	8
 #define VBUS_VIRTIO_TRANSPORT_FEATURES \
 	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) | \
 	 BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
 
 /**
  * struct vbus_virtio_vq - one virtqueue, both sides
- * @vr: device side: the ring as vringh reads it, behind struct vbus_queue
+ * @vr: device side: the ring as vringh reads it, behind struct vbus_queue;
+ *	its call callback runs vring_interrupt() on @vq
  * @vq: driver side, NULL while not set up
- * @vvd: the device it belongs to
- * @kick: signalled by notify(); hooked to the device's @vr.q.kick
- * @call: signalled by the device; hooked to vring_interrupt()
  */
 struct vbus_virtio_vq {
 	struct vbus_vringh vr;
 	struct virtqueue *vq;
-	struct vbus_virtio_dev *vvd;
-	struct vbus_eventfd *kick, *call;
 };
 
 /**
  * struct vbus_virtio_dev - a vbus device on the virtio bus
  * @vdev: the virtio device; its refcount owns this struct
  * @dev: the vbus device, referenced
- * @ops: its class's virtio personality
- * @node: on the bus's list (topology mutex)
+ * @ops: its class's device interface
  * @status: virtio status byte
- * @started: the device model is serving the queues
- * @link: what the device model got at start
- * @queues: @link.queues
- * @vqs: one per queue of the personality
- * @config: the config eventfd, hooked to virtio_config_changed()
- * @efds: kick and call per queue, then @config
- * @nefds: number of @efds
+ * @queues: the device side of @vqs, handed over at start
+ * @vqs: one per device queue
  */
 struct vbus_virtio_dev {
 	struct virtio_device vdev;
 	struct vbus_device *dev;
-	const struct vbus_virtio_ops *ops;
-	struct list_head node;
+	const struct vbus_device_ops *ops;
 	u8 status;
-	bool started;
-	struct vbus_virtio_link link;
-	struct vbus_queue *queues[VBUS_VIRTIO_MAX_QUEUES];
-	struct vbus_virtio_vq *vqs;
-	struct vbus_eventfd *config;
-	struct vbus_eventfd *efds;
-	unsigned int nefds;
+	struct vbus_queue *queues[VBUS_MAX_QUEUES];
+	struct vbus_virtio_vq vqs[VBUS_MAX_QUEUES];
 };
 
 static struct vbus_virtio_dev *to_vvd(struct virtio_device *vdev)
@@ -92,85 +69,23 @@ static struct vbus_virtio_dev *to_vvd(struct virtio_device *vdev)
 	return container_of(vdev, struct vbus_virtio_dev, vdev);
 }
 
-/* Eventfd hooks: the only way each side reaches the other. */
-
-static void *vbus_virtio_woken(wait_queue_entry_t *wait, void *key)
+/* The device completed buffers: the driver's interrupt. */
+static void vbus_virtio_call(void *priv)
 {
-	if (!(key_to_poll(key) & EPOLLIN))
-		return NULL;
-	return container_of(wait, struct vbus_eventfd, wait)->priv;
-}
-
-/* Driver kicked: the device's turn (ioeventfd). */
-static int vbus_virtio_kick_wake(wait_queue_entry_t *wait, unsigned int mode,
-				 int sync, void *key)
-{
-	struct vbus_virtio_vq *vvq = vbus_virtio_woken(wait, key);
-
-	if (vvq && READ_ONCE(vvq->vvd->started) && vvq->vr.q.kick)
-		vvq->vr.q.kick(&vvq->vr.q);
-	return 0;
-}
-
-/* Device called: the driver's interrupt (irqfd). */
-static int vbus_virtio_call_wake(wait_queue_entry_t *wait, unsigned int mode,
-				 int sync, void *key)
-{
-	struct vbus_virtio_vq *vvq = vbus_virtio_woken(wait, key);
-
-	if (vvq && vvq->vq)
-		vring_interrupt(0, vvq->vq);
-	return 0;
-}
-
-static int vbus_virtio_config_wake(wait_queue_entry_t *wait,
-				   unsigned int mode, int sync, void *key)
-{
-	struct vbus_virtio_dev *vvd = vbus_virtio_woken(wait, key);
-
-	if (vvd)
-		virtio_config_changed(&vvd->vdev);
-	return 0;
+	vring_interrupt(0, priv);
 }
 
 /* Driver side: struct virtio_config_ops. */
 
 /**
- * vbus_virtio_config_read() - read a device's config space
- * @ops: the device's personality
- * @dev: the device
- * @offset: first byte
- * @buf: filled with @len bytes; zeroes when the range is refused
- * @len: bytes
- *
- * Return: 0, or -EINVAL when [@offset, @offset + @len) is not inside the
- * config space.
- */
-int vbus_virtio_config_read(const struct vbus_virtio_ops *ops,
-			    struct vbus_device *dev, unsigned int offset,
-			    void *buf, unsigned int len)
-{
-	u8 config[VBUS_VIRTIO_CONFIG_MAX];
-
-	memset(buf, 0, len);
-	if (ops->config_size > sizeof(config) || offset > ops->config_size ||
-	    len > ops->config_size - offset)
-		return -EINVAL;
-	ops->get_config(dev, config);
-	memcpy(buf, config + offset, len);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vbus_virtio_config_read);
-
-/**
  * vbus_virtio_device_features() - what a device offers a driver
- * @ops: its personality
+ * @dev: the vbus device
  *
- * Return: the personality's feature bits and the transport's.
+ * Return: the device's feature bits and the transport's.
  */
-u64 vbus_virtio_device_features(const struct vbus_virtio_ops *ops)
+u64 vbus_virtio_device_features(const struct vbus_device *dev)
 {
-	return ops->features | VBUS_VIRTIO_TRANSPORT_FEATURES;
+	return vbus_device_features(dev) | VBUS_VIRTIO_TRANSPORT_FEATURES;
 }
 EXPORT_SYMBOL_GPL(vbus_virtio_device_features);
 
@@ -190,18 +105,13 @@ EXPORT_SYMBOL_GPL(vbus_virtio_features_ok);
 static void vbus_virtio_get(struct virtio_device *vdev, unsigned int offset,
 			    void *buf, unsigned int len)
 {
-	struct vbus_virtio_dev *vvd = to_vvd(vdev);
-
-	if (vbus_virtio_config_read(vvd->ops, vvd->dev, offset, buf, len))
-		dev_err(&vdev->dev, "config read [%u, +%u) past %u bytes\n",
-			offset, len, vvd->ops->config_size);
+	vbus_device_get_config(to_vvd(vdev)->dev, offset, buf, len);
 }
 
-/* No config field of ours is writable by the driver. */
 static void vbus_virtio_set(struct virtio_device *vdev, unsigned int offset,
 			    const void *buf, unsigned int len)
 {
-	dev_err(&vdev->dev, "config write [%u, +%u) ignored\n", offset, len);
+	vbus_device_set_config(to_vvd(vdev)->dev, offset, buf, len);
 }
 
 static u8 vbus_virtio_get_status(struct virtio_device *vdev)
@@ -209,21 +119,16 @@ static u8 vbus_virtio_get_status(struct virtio_device *vdev)
 	return to_vvd(vdev)->status;
 }
 
-static void vbus_virtio_stop(struct vbus_virtio_dev *vvd)
-{
-	if (!vvd->started)
-		return;
-	WRITE_ONCE(vvd->started, false);
-	vvd->ops->stop(vvd->dev);
-}
-
 static void vbus_virtio_set_status(struct virtio_device *vdev, u8 status)
 {
 	struct vbus_virtio_dev *vvd = to_vvd(vdev);
+	struct vbus_link link = {
+		.features = vdev->features,
+		.queues = vvd->queues,
+	};
 	unsigned int i;
-	int ret;
 
-	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) && !vvd->started) {
+	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) && !vvd->dev->started) {
 		for (i = 0; i < vvd->ops->num_queues; i++) {
 			if (!vvd->vqs[i].vq) {
 				dev_err(&vdev->dev, "DRIVER_OK without queue %u\n",
@@ -232,15 +137,8 @@ static void vbus_virtio_set_status(struct virtio_device *vdev, u8 status)
 				goto out;
 			}
 		}
-		vvd->link.features = vdev->features;
-		ret = vvd->ops->start(vvd->dev, &vvd->link);
-		if (ret) {
-			dev_err(&vdev->dev, "device %s did not start: %d\n",
-				vbus_device_name(vvd->dev), ret);
+		if (vbus_device_start(vvd->dev, &link))
 			status |= VIRTIO_CONFIG_S_NEEDS_RESET;
-			goto out;
-		}
-		WRITE_ONCE(vvd->started, true);
 	}
 out:
 	vvd->status = status;
@@ -250,13 +148,13 @@ static void vbus_virtio_reset(struct virtio_device *vdev)
 {
 	struct vbus_virtio_dev *vvd = to_vvd(vdev);
 
-	vbus_virtio_stop(vvd);
+	vbus_device_stop(vvd->dev);
 	vvd->status = 0;
 }
 
 static u64 vbus_virtio_get_features(struct virtio_device *vdev)
 {
-	return vbus_virtio_device_features(to_vvd(vdev)->ops);
+	return vbus_virtio_device_features(to_vvd(vdev)->dev);
 }
 
 static int vbus_virtio_finalize_features(struct virtio_device *vdev)
@@ -279,7 +177,7 @@ static bool vbus_virtio_notify(struct virtqueue *vq)
 {
 	struct vbus_virtio_vq *vvq = &to_vvd(vq->vdev)->vqs[vq->index];
 
-	vbus_eventfd_signal(vvq->kick);
+	vbus_callback_call(&vvq->vr.q.kick);
 	return true;
 }
 
@@ -287,8 +185,6 @@ static void vbus_virtio_del_vq(struct vbus_virtio_vq *vvq)
 {
 	if (!vvq->vq)
 		return;
-	vbus_eventfd_unhook(vvq->kick);
-	vbus_eventfd_unhook(vvq->call);
 	vbus_vringh_cleanup(&vvq->vr);
 	vring_del_virtqueue(vvq->vq);
 	vvq->vq = NULL;
@@ -299,8 +195,7 @@ static void vbus_virtio_del_vqs(struct virtio_device *vdev)
 	struct vbus_virtio_dev *vvd = to_vvd(vdev);
 	unsigned int i;
 
-	vbus_virtio_stop(vvd);
-	vbus_eventfd_unhook(vvd->config);
+	vbus_device_stop(vvd->dev);
 	for (i = 0; i < vvd->ops->num_queues; i++)
 		vbus_virtio_del_vq(&vvd->vqs[i]);
 }
@@ -321,10 +216,9 @@ static int vbus_virtio_setup_vq(struct vbus_virtio_dev *vvd,
 			 virtqueue_get_vring_size(vq),
 			 virtqueue_get_desc_addr(vq),
 			 virtqueue_get_avail_addr(vq),
-			 virtqueue_get_used_addr(vq), vvq->call);
+			 virtqueue_get_used_addr(vq));
 	vvq->vq = vq;
-	vbus_eventfd_hook(vvq->kick, vbus_virtio_kick_wake, vvq);
-	vbus_eventfd_hook(vvq->call, vbus_virtio_call_wake, vvq);
+	vbus_callback_set(&vvq->vr.call, vbus_virtio_call, vq);
 	return 0;
 }
 
@@ -356,7 +250,6 @@ static int vbus_virtio_find_vqs_common(struct virtio_device *vdev,
 			goto fail;
 		vqs[i] = vvd->vqs[index++].vq;
 	}
-	vbus_eventfd_hook(vvd->config, vbus_virtio_config_wake, vvd);
 	return 0;
 fail:
 	vbus_virtio_del_vqs(vdev);
@@ -369,12 +262,12 @@ static int vbus_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 				struct virtqueue_info vqs_info[],
 				struct irq_affinity *desc)
 {
-	const char *names[VBUS_VIRTIO_MAX_QUEUES];
-	vq_callback_t *callbacks[VBUS_VIRTIO_MAX_QUEUES];
-	bool ctx[VBUS_VIRTIO_MAX_QUEUES];
+	const char *names[VBUS_MAX_QUEUES];
+	vq_callback_t *callbacks[VBUS_MAX_QUEUES];
+	bool ctx[VBUS_MAX_QUEUES];
 	unsigned int i;
 
-	if (nvqs > VBUS_VIRTIO_MAX_QUEUES)
+	if (nvqs > VBUS_MAX_QUEUES)
 		return -ENOENT;
 	for (i = 0; i < nvqs; i++) {
 		names[i] = vqs_info[i].name;
@@ -391,7 +284,7 @@ static int vbus_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 				const char * const names[], const bool *ctx,
 				struct irq_affinity *desc)
 {
-	if (nvqs > VBUS_VIRTIO_MAX_QUEUES)
+	if (nvqs > VBUS_MAX_QUEUES)
 		return -ENOENT;
 	return vbus_virtio_find_vqs_common(vdev, nvqs, vqs, names, callbacks,
 					   ctx);
@@ -417,60 +310,34 @@ static void vbus_virtio_release(struct device *dev)
 {
 	struct vbus_virtio_dev *vvd = to_vvd(dev_to_virtio(dev));
 
-	vbus_eventfd_put(vvd->nefds, vvd->efds);
-	kfree(vvd->efds);
-	kfree(vvd->vqs);
 	vbus_device_put(vvd->dev);
 	kfree(vvd);
+	module_put(THIS_MODULE);
 }
 
-static int vbus_virtio_attach(struct vbus *bus, struct vbus_device *vdev)
+static int vbus_virtio_attach(struct vbus_device *vdev)
 {
-	const struct vbus_virtio_ops *ops = vdev->class->virtio;
-	struct list_head *devs = bus->connector_priv;
+	const struct vbus_device_ops *ops = vdev->class->device;
 	struct vbus_virtio_dev *vvd;
-	unsigned int i, nq;
+	unsigned int i;
 	int ret;
 
 	if (!ops) {
-		pr_err("bus %s: device %s: class %s has no virtio personality\n",
-		       vbus_name(bus), vbus_device_name(vdev),
-		       vdev->class->name);
-		return -EINVAL;
-	}
-	nq = ops->num_queues;
-	if (!nq || nq > VBUS_VIRTIO_MAX_QUEUES ||
-	    ops->config_size > VBUS_VIRTIO_CONFIG_MAX) {
-		pr_err("device %s: class %s: bad virtio personality\n",
+		pr_err("device %s: class %s has no device interface\n",
 		       vbus_device_name(vdev), vdev->class->name);
 		return -EINVAL;
 	}
 	vvd = kzalloc(sizeof(*vvd), GFP_KERNEL);
 	if (!vvd)
 		return -ENOMEM;
+	__module_get(THIS_MODULE);
 	vvd->dev = vbus_device_get(vdev);
 	vvd->ops = ops;
-	vvd->nefds = 2 * nq + 1;
-	vvd->vqs = kcalloc(nq, sizeof(*vvd->vqs), GFP_KERNEL);
-	vvd->efds = kcalloc(vvd->nefds, sizeof(*vvd->efds), GFP_KERNEL);
-	if (!vvd->vqs || !vvd->efds) {
-		ret = -ENOMEM;
-		goto free;
-	}
-	ret = vbus_eventfd_get(vbus_device_name(vdev), vvd->nefds, vvd->efds);
-	if (ret)
-		goto free;
-	for (i = 0; i < nq; i++) {
-		vvd->vqs[i].vvd = vvd;
-		vvd->vqs[i].kick = &vvd->efds[2 * i];
-		vvd->vqs[i].call = &vvd->efds[2 * i + 1];
+	for (i = 0; i < ops->num_queues; i++) {
 		vvd->queues[i] = &vvd->vqs[i].vr.q;
 		snprintf(vvd->vqs[i].vr.name, sizeof(vvd->vqs[i].vr.name),
 			 "%s/%u", vbus_device_name(vdev), i);
 	}
-	vvd->config = &vvd->efds[2 * nq];
-	vvd->link.queues = vvd->queues;
-
 	vvd->vdev.id.device = ops->device_id;
 	vvd->vdev.id.vendor = VIRTIO_DEV_ANY_ID;
 	vvd->vdev.config = &vbus_virtio_config_ops;
@@ -478,92 +345,31 @@ static int vbus_virtio_attach(struct vbus *bus, struct vbus_device *vdev)
 	vvd->vdev.dev.release = vbus_virtio_release;
 	ret = register_virtio_device(&vvd->vdev);
 	if (ret) {
-		pr_err("bus %s: device %s: virtio device failed: %d\n",
-		       vbus_name(bus), vbus_device_name(vdev), ret);
+		pr_err("device %s: virtio device failed: %d\n",
+		       vbus_device_name(vdev), ret);
 		put_device(&vvd->vdev.dev);
 		return ret;
 	}
-	list_add_tail(&vvd->node, devs);
+	vdev->connector_priv = vvd;
 	return 0;
-free:
-	kfree(vvd->efds);
-	kfree(vvd->vqs);
-	vbus_device_put(vvd->dev);
-	kfree(vvd);
-	return ret;
 }
 
-static void vbus_virtio_unplug(struct vbus_virtio_dev *vvd)
+/* The device's config space changed: a config interrupt. */
+static void vbus_virtio_config_changed(struct vbus_device *vdev)
 {
-	list_del(&vvd->node);
+	struct vbus_virtio_dev *vvd = vdev->connector_priv;
+
+	virtio_config_changed(&vvd->vdev);
+}
+
+static void vbus_virtio_detach(struct vbus_device *vdev)
+{
+	struct vbus_virtio_dev *vvd = vdev->connector_priv;
+
 	unregister_virtio_device(&vvd->vdev);
 }
 
-static struct vbus_virtio_dev *vbus_virtio_find(struct vbus *bus,
-						struct vbus_device *vdev)
-{
-	struct list_head *devs = bus->connector_priv;
-	struct vbus_virtio_dev *vvd;
-
-	list_for_each_entry(vvd, devs, node)
-		if (vvd->dev == vdev)
-			return vvd;
-	return NULL;
-}
-
-/* The device's config space changed: a config interrupt, by eventfd. */
-static void vbus_virtio_config_changed(struct vbus *bus,
-				       struct vbus_device *vdev)
-{
-	struct vbus_virtio_dev *vvd = vbus_virtio_find(bus, vdev);
-
-	if (vvd)
-		vbus_eventfd_signal(vvd->config);
-}
-
-static void vbus_virtio_detach(struct vbus *bus, struct vbus_device *vdev)
-{
-	struct vbus_virtio_dev *vvd = vbus_virtio_find(bus, vdev);
-
-	if (vvd)
-		vbus_virtio_unplug(vvd);
-}
-
-static void vbus_virtio_disconnect(struct vbus *bus)
-{
-	struct list_head *devs = bus->connector_priv;
-	struct vbus_virtio_dev *vvd, *next;
-
-	list_for_each_entry_safe(vvd, next, devs, node)
-		vbus_virtio_unplug(vvd);
-	kfree(devs);
-}
-
-static int vbus_virtio_connect(struct vbus *bus)
-{
-	struct list_head *devs = kmalloc(sizeof(*devs), GFP_KERNEL);
-	struct vbus_device *vdev;
-	int ret;
-
-	if (!devs)
-		return -ENOMEM;
-	INIT_LIST_HEAD(devs);
-	bus->connector_priv = devs;
-	list_for_each_entry(vdev, &bus->devices, bus_node) {
-		ret = vbus_virtio_attach(bus, vdev);
-		if (ret) {
-			vbus_virtio_disconnect(bus);
-			bus->connector_priv = NULL;
-			return ret;
-		}
-	}
-	pr_info("bus %s: connected\n", vbus_name(bus));
-	return 0;
-}
-
 static const struct vbus_connector_ops vbus_virtio_ops = {
-	.connect = vbus_virtio_connect,
-	.disconnect = vbus_virtio_disconnect,
 	.attach = vbus_virtio_attach,
 	.detach = vbus_virtio_detach,
 	.config_changed = vbus_virtio_config_changed,

@@ -31,21 +31,6 @@ static struct vbus_vringh *to_vr(struct vbus_queue *q)
 	return container_of(q, struct vbus_vringh, q);
 }
 
-static __printf(2, 3) int vbus_vringh_break(struct vbus_vringh *vr,
-					    const char *fmt, ...)
-{
-	struct va_format vaf;
-	va_list args;
-
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	pr_err("queue %s: malformed ring, stopped: %pV\n", vr->name, &vaf);
-	va_end(args);
-	vr->q.broken = true;
-	return -EIO;
-}
-
 static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 {
 	struct vbus_vringh *vr = to_vr(q);
@@ -57,11 +42,11 @@ static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 	if (q->broken)
 		return -EIO;
 	if (!vr->avail)
-		return vbus_vringh_break(vr, "rings are not in RAM");
+		return vbus_queue_break(&vr->q, "rings are not in RAM");
 	/* vringh checks each head; the index itself is ours to check. */
 	avail_idx = vringh16_to_cpu(&vr->vrh, READ_ONCE(vr->avail->idx));
 	if ((u16)(avail_idx - vr->vrh.last_avail_idx) > vr->vrh.vring.num)
-		return vbus_vringh_break(vr, "avail index %u is more than %u past %u",
+		return vbus_queue_break(&vr->q, "avail index %u is more than %u past %u",
 					 avail_idx, vr->vrh.vring.num,
 					 vr->vrh.last_avail_idx);
 	slot = find_first_zero_bit(vr->busy, VBUS_VRINGH_SLOTS);
@@ -73,9 +58,9 @@ static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 	if (!ret)
 		return -EAGAIN;
 	if (ret < 0)
-		return vbus_vringh_break(vr, "bad descriptor chain (%d)", ret);
+		return vbus_queue_break(&vr->q, "bad descriptor chain (%d)", ret);
 	if (vringh_kiov_length(&it->riov) && vringh_kiov_length(&it->wiov))
-		return vbus_vringh_break(vr, "chain %u is both read and write",
+		return vbus_queue_break(&vr->q, "chain %u is both read and write",
 					 head);
 	set_bit(slot, vr->busy);
 	buf->id = head;
@@ -97,8 +82,8 @@ static int vbus_vringh_read(struct vbus_queue *q, struct vbus_buf *buf,
 				    dst, len);
 	if (ret != len) {
 		if (ret < 0)
-			vbus_vringh_break(vr, "chain %u unreadable (%zd)",
-					  buf->id, ret);
+			vbus_queue_break(&vr->q, "chain %u unreadable (%zd)",
+					 buf->id, ret);
 		return -EFAULT;
 	}
 	buf->pos += len;
@@ -115,8 +100,8 @@ static int vbus_vringh_write(struct vbus_queue *q, struct vbus_buf *buf,
 				    src, len);
 	if (ret != len) {
 		if (ret < 0)
-			vbus_vringh_break(vr, "chain %u unwritable (%zd)",
-					  buf->id, ret);
+			vbus_queue_break(&vr->q, "chain %u unwritable (%zd)",
+					 buf->id, ret);
 		return -EFAULT;
 	}
 	buf->pos += len;
@@ -136,7 +121,7 @@ static int vbus_vringh_push(struct vbus_queue *q, const struct vbus_buf *buf,
 		return -EIO;
 	ret = vringh_complete_iotlb(&vr->vrh, buf->id, written);
 	if (ret)
-		return vbus_vringh_break(vr, "used ring unwritable (%d)", ret);
+		return vbus_queue_break(&vr->q, "used ring unwritable (%d)", ret);
 	return 0;
 }
 
@@ -144,7 +129,7 @@ static int vbus_vringh_push(struct vbus_queue *q, const struct vbus_buf *buf,
 static bool vbus_vringh_enable_notify(struct vbus_queue *q)
 {
 	/* vringh answers "no buffers meanwhile"; we ask the opposite. */
-	return !vringh_notify_enable_iotlb(&to_vr(q)->vrh);
+	return !vringh_notify_enable_iotlb(&to_vr(q)->vrh) && !q->broken;
 }
 
 static void vbus_vringh_disable_notify(struct vbus_queue *q)
@@ -163,7 +148,7 @@ static bool vbus_vringh_enable_notify(struct vbus_queue *q)
 	struct vringh *vrh = &vr->vrh;
 	u16 avail;
 
-	if (!vr->used)
+	if (!vr->used || q->broken)
 		return false;
 	/* avail_event: the __virtio16 after the used ring's entries. */
 	if (vrh->event_indices)
@@ -191,8 +176,8 @@ static void vbus_vringh_signal(struct vbus_queue *q)
 {
 	struct vbus_vringh *vr = to_vr(q);
 
-	if (vr->call && vringh_need_notify_iotlb(&vr->vrh) > 0)
-		vbus_eventfd_signal(vr->call);
+	if (!q->broken && vringh_need_notify_iotlb(&vr->vrh) > 0)
+		vbus_callback_call(&vr->call);
 }
 
 static const struct vbus_queue_ops vbus_vringh_queue_ops = {
@@ -224,13 +209,13 @@ static bool vbus_vringh_in_ram(u64 addr, u64 len)
  * @desc: physical address of the descriptor table
  * @avail: physical address of the available ring
  * @used: physical address of the used ring
- * @call: eventfd to signal for completions the driver wants, or NULL
  *
+ * The caller then sets @vr->call and, through the device, @vr->q.kick.
  * Rings outside RAM are not refused here: the queue reports them broken at
  * its first pop, like any other inconsistency.
  */
 void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
-		      u64 desc, u64 avail, u64 used, struct vbus_eventfd *call)
+		      u64 desc, u64 avail, u64 used)
 {
 	unsigned int i;
 
@@ -255,7 +240,8 @@ void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
 				 ARRAY_SIZE(vr->iters[i].wstack));
 	}
 	bitmap_zero(vr->busy, VBUS_VRINGH_SLOTS);
-	vr->call = call;
+	vr->call.fn = NULL;
+	vr->q.kick.fn = NULL;
 	vr->q.ops = &vbus_vringh_queue_ops;
 	vr->q.mem = NULL;
 	vr->q.name = vr->name;

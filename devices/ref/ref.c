@@ -9,10 +9,12 @@
  *   label	a printable string of at most REF_LABEL_MAX - 1 bytes
  *   value	an unsigned 32-bit number
  *
- * Clients (devices/ref/ref_client.c over the native connector) open the
- * device and read both with VBUS_REF_CALL_GET_CONFIG. They cannot change
- * while a client can see them: stores are refused on a connected bus, and
- * a disconnect waits for calls in flight.
+ * The device interface is all a class writes to be served by every
+ * connector: a device id, features, queues, a config space (here a
+ * struct vbus_ref_config holding both attributes), start and stop. The
+ * client driver (devices/ref/ref_client.c, over the native connector)
+ * reads the config space. Attributes cannot change while a client can
+ * see them: stores are refused on a connected bus.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -120,48 +122,47 @@ static void ref_release(struct vbus_device *vdev)
 	kfree(container_of(vdev, struct ref_device, vdev));
 }
 
-static int ref_open(struct vbus_device *vdev, u32 version)
-{
-	if (version != VBUS_REF_VERSION) {
-		pr_err("device %s: client speaks version %u, not %u\n",
-		       vbus_device_name(vdev), version, VBUS_REF_VERSION);
-		return -EPROTO;
-	}
-	return 0;
-}
+/* Device interface: a config space and nothing to serve. */
 
-static int ref_call(struct vbus_device *vdev, u32 func, void *data,
-		    size_t len)
+static void ref_get_config(struct vbus_device *vdev, void *buf)
 {
 	struct ref_device *ref = container_of(vdev, struct ref_device, vdev);
-	struct vbus_ref_config *config = data;
+	struct vbus_ref_config *config = buf;
 
-	if (func != VBUS_REF_CALL_GET_CONFIG) {
-		pr_err("device %s: unknown call %u\n", vbus_device_name(vdev),
-		       func);
-		return -EOPNOTSUPP;
-	}
-	if (len != sizeof(*config)) {
-		pr_err("device %s: call %u with %zu bytes, expected %zu\n",
-		       vbus_device_name(vdev), func, len, sizeof(*config));
-		return -EINVAL;
-	}
+	memset(config, 0, sizeof(*config));
 	config->value = cpu_to_le32(ref->value);
 	strscpy(config->label, ref->label, sizeof(config->label));
+}
+
+static int ref_start(struct vbus_device *vdev, const struct vbus_link *link)
+{
+	dev_info(&vdev->dev, "started, features %#llx\n", link->features);
 	return 0;
 }
+
+static void ref_stop(struct vbus_device *vdev)
+{
+	dev_info(&vdev->dev, "stopped\n");
+}
+
+static const struct vbus_device_ops ref_device_ops = {
+	.device_id = VBUS_REF_DEVICE_ID,
+	.config_size = sizeof(struct vbus_ref_config),
+	.get_config = ref_get_config,
+	.start = ref_start,
+	.stop = ref_stop,
+};
 
 static const struct vbus_class_ops ref_ops = {
 	.create = ref_create,
 	.release = ref_release,
-	.open = ref_open,
-	.call = ref_call,
 };
 
 static struct vbus_class ref_class = {
 	.name = "ref",
 	.owner = THIS_MODULE,
 	.ops = &ref_ops,
+	.device = &ref_device_ops,
 	.attrs = ref_attrs,
 };
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Client driver for the reference class over the native connector: the
- * template for client drivers. It binds to "ref" proxy devices, opens
- * them, reads their configuration with a device call, and shows it in
- * sysfs (remote_value, remote_label).
+ * template for client drivers. It binds to "ref" proxy devices, reads
+ * their config space, starts them (no queues to register), and shows the
+ * config in sysfs (remote_value, remote_label).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -54,11 +54,12 @@ static int ref_client_probe(struct vbus_proxy_device *pdev)
 	rc = devm_kzalloc(&pdev->dev, sizeof(*rc), GFP_KERNEL);
 	if (!rc)
 		return -ENOMEM;
-	ret = vbus_proxy_open(pdev, VBUS_REF_VERSION);
+	ret = vbus_proxy_get_config(pdev, 0, &rc->config, sizeof(rc->config));
 	if (ret)
 		return ret;
-	ret = vbus_proxy_call(pdev, VBUS_REF_CALL_GET_CONFIG, &rc->config,
-			      sizeof(rc->config));
+	ret = vbus_proxy_open(pdev, 0);
+	if (!ret)
+		ret = vbus_proxy_start(pdev);
 	if (ret) {
 		vbus_proxy_close(pdev);
 		return ret;

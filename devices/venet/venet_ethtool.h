@@ -7,7 +7,7 @@
 #include <linux/netdevice.h>
 #include <linux/string.h>
 
-#define VENET_STAT(name) { #name, offsetof(struct net_device_stats, name) }
+#define VENET_STAT(name) { #name, offsetof(struct rtnl_link_stats64, name) }
 
 static const struct {
 	char name[ETH_GSTRING_LEN];
@@ -22,6 +22,7 @@ static const struct {
 	VENET_STAT(rx_errors),
 	VENET_STAT(tx_errors),
 	VENET_STAT(rx_length_errors),
+	VENET_STAT(rx_frame_errors),
 };
 
 static inline int venet_get_sset_count(struct net_device *ndev, int sset)
@@ -41,15 +42,17 @@ static inline void venet_get_strings(struct net_device *ndev, u32 sset,
 		       ETH_GSTRING_LEN);
 }
 
+/* The per-CPU and error counters, summed as ip -s shows them. */
 static inline void venet_get_ethtool_stats(struct net_device *ndev,
 					   struct ethtool_stats *stats,
 					   u64 *data)
 {
+	struct rtnl_link_stats64 s;
 	size_t i;
 
+	dev_get_stats(ndev, &s);
 	for (i = 0; i < ARRAY_SIZE(venet_stats); i++)
-		data[i] = *(unsigned long *)((void *)&ndev->stats +
-					     venet_stats[i].offset);
+		data[i] = *(u64 *)((void *)&s + venet_stats[i].offset);
 }
 
 #endif /* _VENET_ETHTOOL_H */

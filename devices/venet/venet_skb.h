@@ -13,6 +13,21 @@
 /* Larger ones: this much in the head (the headers), the rest in pages. */
 #define VENET_RX_PULL	256
 
+/*
+ * Per-CPU packet and byte counters for either end's netdev: its
+ * ndo_init and ndo_uninit (ndo_get_stats64 is dev_get_tstats64).
+ */
+static inline int venet_ndo_init(struct net_device *ndev)
+{
+	ndev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return ndev->tstats ? 0 : -ENOMEM;
+}
+
+static inline void venet_ndo_uninit(struct net_device *ndev)
+{
+	free_percpu(ndev->tstats);
+}
+
 /* An skb of @len bytes (len set, contents not), or NULL. Atomic context. */
 static inline struct sk_buff *venet_alloc_rx_skb(struct napi_struct *napi,
 						 u32 len)
@@ -37,8 +52,8 @@ static inline struct sk_buff *venet_alloc_rx_skb(struct napi_struct *napi,
 }
 
 /*
- * Apply the frame's virtio-net header, if it has one, and hand the frame
- * to the stack through @napi; counted in @ndev's stats either way.
+ * Apply the frame's virtio-net header and hand the frame to the stack
+ * through @napi; counted in @ndev's stats (per CPU) either way.
  */
 static inline void venet_rx_deliver(struct napi_struct *napi,
 				    struct net_device *ndev,
@@ -47,14 +62,13 @@ static inline void venet_rx_deliver(struct napi_struct *napi,
 {
 	u32 len = skb->len;
 
-	if (hdr && virtio_net_hdr_to_skb(skb, hdr, true)) {
+	if (virtio_net_hdr_to_skb(skb, hdr, true)) {
 		ndev->stats.rx_frame_errors++;
 		kfree_skb(skb);
 		return;
 	}
 	skb->protocol = eth_type_trans(skb, ndev);
-	ndev->stats.rx_packets++;
-	ndev->stats.rx_bytes += len;
+	dev_sw_netstats_rx_add(ndev, len);
 	napi_gro_receive(napi, skb);
 }
 

@@ -35,67 +35,67 @@
 struct vbus;
 struct vbus_device;
 struct vbus_queue;
-struct vbus_shm_ring;
-struct vbus_virtio_link;
+
+/* Most queues and config-space bytes a device may declare. */
+#define VBUS_MAX_QUEUES		8
+#define VBUS_CONFIG_MAX		256
 
 /**
- * struct vbus_class_ops - what a device class implements
- * @create: allocate a device of the class named @name. Return the embedded
- *	&struct vbus_device or an ERR_PTR. Must not register anything: the
- *	core does that.
- * @release: free the device; called once, when its last reference is gone.
- * @open: a client starts using the device with interface @version;
- *	optional
- * @close: the client stopped (also called on hot-unplug if it did not)
- * @call: a synchronous device call from the client: function @func with
- *	@len bytes at @data, in and out; optional. @data is the client's and
- *	must be validated like any other client input.
- * @shm: the client registers a ring in its shared memory; optional.
- *	The device model validates it (ioq_init()), fills @ring->kick, and
- *	stops using it in @close.
+ * struct vbus_link - what a connector hands a device when it starts
+ * @features: feature bits the client and the device agreed on
+ * @queues: one queue per &vbus_device_ops.num_queues, ready to pop
  */
-struct vbus_class_ops {
-	struct vbus_device *(*create)(const char *name);
-	void (*release)(struct vbus_device *vdev);
-	int (*open)(struct vbus_device *vdev, u32 version);
-	void (*close)(struct vbus_device *vdev);
-	int (*call)(struct vbus_device *vdev, u32 func, void *data, size_t len);
-	int (*shm)(struct vbus_device *vdev, struct vbus_shm_ring *ring);
+struct vbus_link {
+	u64 features;
+	struct vbus_queue **queues;
 };
 
 /**
- * struct vbus_virtio_ops - a class's personality on the virtio bus
- * @device_id: virtio device id (VIRTIO_ID_*)
- * @features: device feature bits offered (the connector adds the ring's)
- * @num_queues: virtqueues the device serves
- * @config_size: bytes of its config space
- * @get_config: fill @config (@config_size bytes, little endian)
- * @start: the driver set DRIVER_OK: serve @link->queues with the
- *	negotiated @link->features until @stop. Called in the driver's
- *	context, which may hold the rtnl lock: no rtnl_lock() here
- * @stop: reset: stop touching the queues before returning
+ * struct vbus_device_ops - the transport-neutral device interface
+ * @device_id: what kind of device this is, as a virtio device id
+ *	(VIRTIO_ID_*); connectors and clients match on it
+ * @features: device feature bits offered, numbered as virtio numbers
+ *	them; each connector adds the bits of its own transport
+ * @num_queues: queues the device serves, at most VBUS_MAX_QUEUES
+ * @config_size: bytes of its config space, at most VBUS_CONFIG_MAX
+ * @get_config: fill @config with the whole config space, little endian
+ * @set_config: optional: the client wrote [@offset, @offset + @len) of the
+ *	config space (already bounds-checked); return 0 or -EINVAL. Without
+ *	it the config space is read-only.
+ * @start: the client is ready: serve @link->queues with the negotiated
+ *	@link->features until @stop. May run under the client's locks
+ *	(a network driver holds the rtnl lock): no rtnl_lock() here.
+ * @stop: the client reset the device or went away: stop touching the
+ *	queues before returning
  *
- * Devices call vbus_device_config_changed() when their config space
- * changes; the connector raises a config-change interrupt.
+ * Modelled on virtio's device model: a connector maps its transport's
+ * feature negotiation, config space, status and rings onto these. Start
+ * and stop are serialised by the connector and strictly alternate.
+ * Devices report a change of their config space (link state) with
+ * vbus_device_config_changed().
  */
-struct vbus_virtio_ops {
+struct vbus_device_ops {
 	u32 device_id;
 	u64 features;
 	unsigned int num_queues;
 	unsigned int config_size;
 	void (*get_config)(struct vbus_device *vdev, void *config);
-	int (*start)(struct vbus_device *vdev, struct vbus_virtio_link *link);
+	int (*set_config)(struct vbus_device *vdev, unsigned int offset,
+			  const void *buf, unsigned int len);
+	int (*start)(struct vbus_device *vdev, const struct vbus_link *link);
 	void (*stop)(struct vbus_device *vdev);
 };
 
 /**
- * struct vbus_virtio_link - what a virtio connector hands a device at start
- * @features: negotiated feature bits
- * @queues: @num_queues queues, ready to pop
+ * struct vbus_class_ops - lifecycle of a device class's devices
+ * @create: allocate a device of the class named @name. Return the embedded
+ *	&struct vbus_device or an ERR_PTR. Must not register anything: the
+ *	core does that.
+ * @release: free the device; called once, when its last reference is gone.
  */
-struct vbus_virtio_link {
-	u64 features;
-	struct vbus_queue **queues;
+struct vbus_class_ops {
+	struct vbus_device *(*create)(const char *name);
+	void (*release)(struct vbus_device *vdev);
 };
 
 /**
@@ -103,7 +103,8 @@ struct vbus_virtio_link {
  * @name: class name, the directory under devices/ in configfs
  * @owner: module implementing the class (THIS_MODULE)
  * @ops: create and release
- * @virtio: personality on the virtio connector, NULL if it has none
+ * @device: the device interface every connector serves; NULL for a class
+ *	that no connector can serve (connectors refuse its devices)
  * @attrs: configfs attributes of each device, NULL terminated; their store
  *	methods use vbus_device_config_lock() to refuse changes on a
  *	connected bus
@@ -117,7 +118,7 @@ struct vbus_class {
 	const char *name;
 	struct module *owner;
 	const struct vbus_class_ops *ops;
-	const struct vbus_virtio_ops *virtio;
+	const struct vbus_device_ops *device;
 	struct configfs_attribute **attrs;
 
 	struct list_head node;
@@ -137,6 +138,12 @@ struct vbus_class {
  * @bus_node: entry in @bus's device list, same protection as @bus
  * @node: entry in the core's list of all devices, which keeps names
  *	unique across classes; protected by the topology mutex
+ * @connector_priv: the connector's per-device state, owned by the
+ *	connector from its attach to its detach (both under the topology
+ *	mutex); NULL while the device's bus is not connected
+ * @started: the device interface was started and not stopped yet;
+ *	changed only by vbus_device_start() and vbus_device_stop(), which
+ *	the connector serialises
  */
 struct vbus_device {
 	struct device dev;
@@ -145,31 +152,34 @@ struct vbus_device {
 	struct vbus *bus;
 	struct list_head bus_node;
 	struct list_head node;
+	void *connector_priv;
+	bool started;
 };
 
 /**
- * struct vbus_connector_ops - what a connector implements
- * @connect: present every device already on @bus to the client
- * @disconnect: remove every device of @bus from the client
- * @attach: hot-plug @vdev, just added to connected @bus
- * @detach: hot-unplug @vdev, about to leave connected @bus
+ * struct vbus_connector_ops - what a connector implements, per device
+ * @attach: present @vdev (on @vdev->bus) to the client: on connect for
+ *	every device of the bus, on hot-plug for one. May set
+ *	@vdev->connector_priv. Return 0 or a negative errno: the core
+ *	detaches the devices attached so far.
+ * @detach: remove @vdev from the client (hot-unplug, disconnect) and
+ *	release what @attach set up; @vdev->connector_priv is cleared by
+ *	the core afterwards
  * @config_changed: optional: tell the client that @vdev's config changed
  *
  * All run with the core's topology mutex held.
  */
 struct vbus_connector_ops {
-	int (*connect)(struct vbus *bus);
-	void (*disconnect)(struct vbus *bus);
-	int (*attach)(struct vbus *bus, struct vbus_device *vdev);
-	void (*detach)(struct vbus *bus, struct vbus_device *vdev);
-	void (*config_changed)(struct vbus *bus, struct vbus_device *vdev);
+	int (*attach)(struct vbus_device *vdev);
+	void (*detach)(struct vbus_device *vdev);
+	void (*config_changed)(struct vbus_device *vdev);
 };
 
 /**
  * struct vbus_connector - a transport between a bus and its client
  * @name: the word written to buses/<bus>/connector
  * @owner: module implementing the connector
- * @ops: connect, disconnect, attach, detach
+ * @ops: attach, detach, config_changed
  * @node: private to the core: entry in the connector registry
  */
 struct vbus_connector {
@@ -185,8 +195,6 @@ struct vbus_connector {
  * @devices_group: buses/<name>/devices/, where devices are linked in
  * @devices: attached devices, protected by the core's topology mutex
  * @connector: current connector or NULL, same protection
- * @connector_priv: connector's per-bus state, owned by the connector
- *	between its connect and disconnect ops
  * @node: entry in the core's list of buses, same protection
  */
 struct vbus {
@@ -195,7 +203,6 @@ struct vbus {
 	struct list_head devices;
 	struct list_head node;
 	const struct vbus_connector *connector;
-	void *connector_priv;
 };
 
 /**
@@ -258,6 +265,14 @@ int vbus_detach(struct vbus_device *vdev);
 int vbus_connector_register(struct vbus_connector *conn);
 void vbus_connector_unregister(struct vbus_connector *conn);
 int vbus_connect(struct vbus *bus, const char *name);
+
+u64 vbus_device_features(const struct vbus_device *vdev);
+int vbus_device_get_config(struct vbus_device *vdev, unsigned int offset,
+			   void *buf, unsigned int len);
+int vbus_device_set_config(struct vbus_device *vdev, unsigned int offset,
+			   const void *buf, unsigned int len);
+int vbus_device_start(struct vbus_device *vdev, const struct vbus_link *link);
+void vbus_device_stop(struct vbus_device *vdev);
 
 int vbus_device_config_lock(struct vbus_device *vdev);
 void vbus_device_config_changed(struct vbus_device *vdev);

@@ -9,7 +9,6 @@
 
 #include <linux/bitops.h>
 #include <linux/vbus.h>
-#include <linux/vbus_eventfd.h>
 #include <linux/vbus_queue.h>
 #include <linux/vringh.h>
 
@@ -36,7 +35,8 @@ struct vbus_vringh_iter {
  *	all in RAM; read only for its index, which vringh does not bound
  * @used: the used ring there, likewise; written only for notification
  *	flags where vringh has no helper for them
- * @call: signalled when the driver wants to hear of completions, or NULL
+ * @call: called when the driver wants to hear of completions; set by the
+ *	connector
  * @iters: iterator per popped buffer
  * @busy: which @iters are taken; serialised, like all of @q, by the
  *	device model
@@ -50,14 +50,14 @@ struct vbus_vringh {
 	struct vringh vrh;
 	struct vring_avail *avail;
 	struct vring_used *used;
-	struct vbus_eventfd *call;
+	struct vbus_callback call;
 	struct vbus_vringh_iter iters[VBUS_VRINGH_SLOTS];
 	DECLARE_BITMAP(busy, VBUS_VRINGH_SLOTS);
 	char name[VBUS_NAME_MAX + 8];
 };
 
 void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
-		      u64 desc, u64 avail, u64 used, struct vbus_eventfd *call);
+		      u64 desc, u64 avail, u64 used);
 void vbus_vringh_cleanup(struct vbus_vringh *vr);
 int vbus_vringh_ram_init(void);
 void vbus_vringh_ram_exit(void);

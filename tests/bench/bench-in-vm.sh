@@ -19,27 +19,33 @@ ns_pair() {	# ns_pair H_DEV C_DEV SUBNET
 		ip -n h link set "$1" up && ip -n c link set "$2" up
 }
 
-# 64-byte UDP frames from the client side with pktgen, counted where they
-# arrive: packets per second received by the host-side netdev.
-pps() {	# pps C_DEV H_DEV H_ADDR
-	mac=$(ip netns exec h cat /sys/class/net/"$2"/address)
-	before=$(ip netns exec h cat /sys/class/net/"$2"/statistics/rx_packets)
-	ip netns exec c sh -c "
+# pktgen_pps TX_NS TX_DEV DST RX_NS RX_DEV: 64-byte UDP frames sent with
+# pktgen from TX_DEV to RX_DEV's MAC, counted where they arrive: packets
+# per second received by RX_DEV.
+pktgen_pps() {
+	mac=$(ip netns exec "$4" cat /sys/class/net/"$5"/address)
+	before=$(ip netns exec "$4" cat /sys/class/net/"$5"/statistics/rx_packets)
+	ip netns exec "$1" sh -c "
 		echo rem_device_all >/proc/net/pktgen/kpktgend_0
-		echo add_device $1 >/proc/net/pktgen/kpktgend_0
-		echo count $PKTS >/proc/net/pktgen/$1
-		echo pkt_size 60 >/proc/net/pktgen/$1
-		echo delay 0 >/proc/net/pktgen/$1
-		echo dst $3 >/proc/net/pktgen/$1
-		echo dst_mac $mac >/proc/net/pktgen/$1
+		echo add_device $2 >/proc/net/pktgen/kpktgend_0
+		echo count $PKTS >/proc/net/pktgen/$2
+		echo pkt_size 60 >/proc/net/pktgen/$2
+		echo delay 0 >/proc/net/pktgen/$2
+		echo dst $3 >/proc/net/pktgen/$2
+		echo dst_mac $mac >/proc/net/pktgen/$2
 		start=\$(date +%s%N)
 		echo start >/proc/net/pktgen/pgctrl
 		end=\$(date +%s%N)
 		echo \$((end - start)) >/tmp/pktgen.ns"
 	sleep 1
-	after=$(ip netns exec h cat /sys/class/net/"$2"/statistics/rx_packets)
+	after=$(ip netns exec "$4" cat /sys/class/net/"$5"/statistics/rx_packets)
 	ns=$(cat /tmp/pktgen.ns)
 	echo $(((after - before) * 1000000000 / ns))
+}
+
+# From the client side to the host-side netdev.
+pps() {	# pps C_DEV H_DEV H_ADDR
+	pktgen_pps c "$1" "$3" h "$2"
 }
 
 tcp() {	# tcp H_ADDR: single-stream throughput, client to host, Mbit/s
@@ -110,24 +116,7 @@ ip link set "$(ls /sys/bus/vdpa/devices/vdpa0/virtio*/net)" name sim0
 sim=sim0
 ip link set "$sim" netns c
 ip -n c link set "$sim" up
-p=$(ip netns exec c sh -c "$(cat <<'PPS'
-mac=$(cat /sys/class/net/$1/address)
-before=$(cat /sys/class/net/$1/statistics/rx_packets)
-echo rem_device_all >/proc/net/pktgen/kpktgend_0
-echo add_device $1 >/proc/net/pktgen/kpktgend_0
-echo count $2 >/proc/net/pktgen/$1
-echo pkt_size 60 >/proc/net/pktgen/$1
-echo delay 0 >/proc/net/pktgen/$1
-echo dst 10.95.0.1 >/proc/net/pktgen/$1
-echo dst_mac $mac >/proc/net/pktgen/$1
-start=$(date +%s%N)
-echo start >/proc/net/pktgen/pgctrl
-end=$(date +%s%N)
-sleep 1
-after=$(cat /sys/class/net/$1/statistics/rx_packets)
-echo $(((after - before) * 1000000000 / (end - start)))
-PPS
-)" pps "$sim" "$PKTS")
+p=$(pktgen_pps c "$sim" 10.95.0.1 c "$sim")
 echo "bench: vdpa_sim_net: pps_64=$p"
 jq -cn --arg kver "$KVER" --argjson pps "${p:-0}" \
 	'{path: "vdpa_sim_net", kver: $kver, pps_64: $pps, tcp_mbps: null,

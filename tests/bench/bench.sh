@@ -11,7 +11,6 @@ json=${BENCH_JSON:-$top/bench.json}
 
 sh "$top/tests/vm/install-deps.sh"
 kdir=$("$top/tests/vm/kernel.sh" "$kver" bench)
-make -s -C "$top" tools
 make -s -C "$kdir" M="$top" modules
 out=$(mktemp -d "$cache/bench.XXXXXX")
 trap 'rm -rf "$out"' EXIT

@@ -39,10 +39,7 @@ t_check "the client negotiated TSO" sh -c \
 
 setup_ns() {
 	ip netns add h && ip netns add c &&
-		ip link set vhost0 netns h && ip link set "$client" netns c &&
-		ip -n h addr add 10.99.0.1/24 dev vhost0 &&
-		ip -n c addr add 10.99.0.2/24 dev "$client" &&
-		ip -n h link set vhost0 up && ip -n c link set "$client" up &&
+		t_to_ns h vhost0 10.99.0.1/24 && t_to_ns c "$client" 10.99.0.2/24 &&
 		ip -n h link set lo up && ip -n c link set lo up
 }
 t_check "host and client in two namespaces" setup_ns
@@ -51,12 +48,10 @@ t_check "ping host from client" ip netns exec c ping -c 3 -i 0.2 -W 2 10.99.0.1
 t_check "a flood of 200 pings loses none" sh -c \
 	"ip netns exec c ping -f -c 200 -W 2 10.99.0.1 | grep -q ' 0% packet loss'"
 
-ip netns exec h iperf3 -s -D -1 -p 5201 >/dev/null 2>&1
-sleep 1
+t_iperf_server h 5201
 t_check "iperf3 TCP client to host" \
 	ip netns exec c iperf3 -c 10.99.0.1 -p 5201 -t 3 -J -O 0
-ip netns exec c iperf3 -s -D -1 -p 5202 >/dev/null 2>&1
-sleep 1
+t_iperf_server c 5202
 t_check "iperf3 TCP host to client" \
 	ip netns exec h iperf3 -c 10.99.0.2 -p 5202 -t 3 -O 0
 
@@ -80,8 +75,7 @@ t_in_use "rmmod vbus_venet while in use is refused" vbus_venet
 t_in_use "rmmod vbus_native while connected is refused" vbus_native
 
 # Hot-unplug under traffic, then re-plug.
-ip netns exec h iperf3 -s -D -1 -p 5203 >/dev/null 2>&1
-sleep 1
+t_iperf_server h 5203
 (ip netns exec c iperf3 -c 10.99.0.1 -p 5203 -t 8 >/tmp/iperf-unplug.log 2>&1; echo $? >/tmp/iperf-unplug.rc) &
 sleep 3
 t_check "hot-unplug under iperf3" rm $CFS/buses/net/devices/ve0
@@ -89,10 +83,7 @@ t_check "the client netdev is gone" sh -c "! ip -n c link show $client 2>/dev/nu
 t_check "re-plug" ln -s $D/ve0 $CFS/buses/net/devices/ve0
 client2=$(ls /sys/bus/vbus-proxy/devices/ve0/net 2>/dev/null)
 to_c() {	# to_c IF: a new client interface into c, addressed, pinged
-	ip link set "$1" netns c &&
-		ip -n c addr add 10.99.0.2/24 dev "$1" &&
-		ip -n c link set "$1" up &&
-		ip netns exec h ping -c 2 -W 2 10.99.0.2
+	t_to_ns c "$1" 10.99.0.2/24 && t_wait_ping h 10.99.0.2
 }
 t_check "traffic flows again after re-plug" to_c "$client2"
 # The interrupted iperf3 either resumes over the new interface or fails:
@@ -121,8 +112,7 @@ t_check "no offload negotiated" sh -c \
 t_check "traffic without offloads" to_c "$client2"
 t_check "client MTU 6000 while running refills the rings" mtu_ping "$client2" 6000
 t_check "and back to 1500" mtu_ping "$client2" 1500
-ip netns exec c iperf3 -s -D -1 -p 5204 >/dev/null 2>&1
-sleep 1
+t_iperf_server c 5204
 t_check "iperf3 host to client without offloads" \
 	ip netns exec h iperf3 -c 10.99.0.2 -p 5204 -t 2 -O 0
 modprobe -r vbus_venet_client && modprobe vbus_venet_client
@@ -133,9 +123,7 @@ t_check "MTU 9000: disconnect, set, reconnect" sh -c "
 	echo native > $CFS/buses/net/connector"
 client3=$(ls /sys/bus/vbus-proxy/devices/ve0/net 2>/dev/null)
 jumbo() {
-	ip link set "$client3" netns c &&
-		ip -n c addr add 10.99.0.2/24 dev "$client3" &&
-		ip -n c link set "$client3" mtu 9000 up &&
+	ip link set "$client3" mtu 9000 && t_to_ns c "$client3" 10.99.0.2/24 &&
 		ip -n h link set vhost0 mtu 9000 &&
 		ip netns exec h ping -c 2 -W 2 -M do -s 8972 10.99.0.2
 }

@@ -4,6 +4,8 @@
 # shellcheck shell=sh
 
 CFS=/sys/kernel/config/vbus
+VBUS_MODULES="virtio_net vbus_venet_client vbus_ref_client vbus_native
+vbus_virtio vbus_venet vbus_testconn vbus_ref vbus"
 T_N=0
 T_FAILED=0
 T_RES=$(mktemp)
@@ -147,6 +149,52 @@ t_kmemleak() {
 	else
 		t_ok "$1"
 	fi
+}
+
+# A script that fails half way leaves nothing for the next one: traffic,
+# namespaces, buses, devices and modules go, whatever state they are in.
+t_teardown() {
+	pkill iperf3 2>/dev/null
+	pkill -f tests/tools/xfer.py 2>/dev/null
+	for _ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
+		ip netns del "$_ns"
+	done
+	if [ -d $CFS/buses ]; then
+		for _b in $CFS/buses/*; do
+			[ -d "$_b" ] || continue
+			echo none >"$_b/connector" 2>/dev/null
+			rm -f "$_b"/devices/*
+			rmdir "$_b"
+		done
+		for _d in $CFS/devices/*/*; do
+			[ -d "$_d" ] && rmdir "$_d"
+		done
+	fi
+	# shellcheck disable=SC2086
+	modprobe -r $VBUS_MODULES 2>/dev/null
+	return 0
+}
+trap t_teardown EXIT
+
+# t_iperf_server NS PORT: a one-shot iperf3 server in NS, ready.
+t_iperf_server() {
+	ip netns exec "$1" iperf3 -s -D -1 -p "$2" >/dev/null 2>&1
+	sleep 1
+}
+
+# t_to_ns NS IF ADDR/LEN: move IF into NS, address it, bring it up.
+t_to_ns() {
+	ip link set "$2" netns "$1" && ip -n "$1" addr add "$3" dev "$2" &&
+		ip -n "$1" link set "$2" up
+}
+
+# t_wait_ping NS ADDR: a link may take a moment after (re)binding.
+t_wait_ping() {
+	for _i in 1 2 3 4 5 6 7 8 9 10; do
+		ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 &&
+			return 0
+	done
+	return 1
 }
 
 t_done() {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suites for the native transport's units: shm-signal (coalescing,
- * enable/disable without lost wakeups) and the host side of ioq (wrap
- * around, full and empty rings, and a table of malformed rings, each
- * stopping the queue without a splat).
+ * enable/disable without lost wakeups) and ioq, host side against the
+ * client side vbus provides (wrap around, full and empty rings, a table of
+ * malformed rings, each stopping the queue without a splat and for good,
+ * and a host that completes more than was posted).
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -13,16 +14,19 @@
 
 static int notified;
 
-static void count_notify(struct shm_signal *s)
+static void count_notify(void *priv)
 {
 	notified++;
 }
 
-static const struct shm_signal_ops count_ops = { .notify = count_notify };
+static void counted(struct vbus_shm_signal *s)
+{
+	vbus_callback_set(&s->notify, count_notify, NULL);
+}
 
 struct sig_pair {
 	struct shm_signal_desc desc;
-	struct shm_signal host, client;
+	struct vbus_shm_signal host, client;
 };
 
 static struct sig_pair *sig_pair(struct kunit *test)
@@ -30,8 +34,10 @@ static struct sig_pair *sig_pair(struct kunit *test)
 	struct sig_pair *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	shm_signal_init(&p->host, &p->desc, SHM_SIGNAL_TO_SOUTH, &count_ops);
-	shm_signal_init(&p->client, &p->desc, SHM_SIGNAL_TO_NORTH, &count_ops);
+	vbus_shm_signal_init(&p->host, &p->desc, SHM_SIGNAL_TO_SOUTH);
+	vbus_shm_signal_init(&p->client, &p->desc, SHM_SIGNAL_TO_NORTH);
+	counted(&p->host);
+	counted(&p->client);
 	notified = 0;
 	return p;
 }
@@ -40,12 +46,12 @@ static void signal_delivered_when_enabled(struct kunit *test)
 {
 	struct sig_pair *p = sig_pair(test);
 
-	KUNIT_EXPECT_FALSE(test, shm_signal_enable(&p->client));
-	KUNIT_EXPECT_TRUE(test, shm_signal_inject(&p->host));
+	KUNIT_EXPECT_FALSE(test, vbus_shm_signal_enable(&p->client));
+	KUNIT_EXPECT_TRUE(test, vbus_shm_signal_inject(&p->host));
 	KUNIT_EXPECT_EQ(test, notified, 1);
-	KUNIT_EXPECT_TRUE(test, shm_signal_take(&p->client));
+	KUNIT_EXPECT_TRUE(test, vbus_shm_signal_take(&p->client));
 	/* Nothing new: a second take finds no event. */
-	KUNIT_EXPECT_FALSE(test, shm_signal_take(&p->client));
+	KUNIT_EXPECT_FALSE(test, vbus_shm_signal_take(&p->client));
 }
 
 static void signal_burst_coalesces(struct kunit *test)
@@ -53,13 +59,13 @@ static void signal_burst_coalesces(struct kunit *test)
 	struct sig_pair *p = sig_pair(test);
 	int i;
 
-	shm_signal_enable(&p->client);
+	vbus_shm_signal_enable(&p->client);
 	for (i = 0; i < 16; i++)
-		shm_signal_inject(&p->host);
+		vbus_shm_signal_inject(&p->host);
 	KUNIT_EXPECT_EQ(test, notified, 1);
-	KUNIT_EXPECT_TRUE(test, shm_signal_take(&p->client));
+	KUNIT_EXPECT_TRUE(test, vbus_shm_signal_take(&p->client));
 	/* Taken: the next event notifies again. */
-	KUNIT_EXPECT_TRUE(test, shm_signal_inject(&p->host));
+	KUNIT_EXPECT_TRUE(test, vbus_shm_signal_inject(&p->host));
 	KUNIT_EXPECT_EQ(test, notified, 2);
 }
 
@@ -67,23 +73,23 @@ static void signal_disabled_loses_nothing(struct kunit *test)
 {
 	struct sig_pair *p = sig_pair(test);
 
-	shm_signal_disable(&p->client);
-	KUNIT_EXPECT_FALSE(test, shm_signal_inject(&p->host));
+	vbus_shm_signal_disable(&p->client);
+	KUNIT_EXPECT_FALSE(test, vbus_shm_signal_inject(&p->host));
 	KUNIT_EXPECT_EQ(test, notified, 0);
 	/* Re-enabling reports the event posted while disabled. */
-	KUNIT_EXPECT_TRUE(test, shm_signal_enable(&p->client));
-	KUNIT_EXPECT_TRUE(test, shm_signal_take(&p->client));
-	KUNIT_EXPECT_FALSE(test, shm_signal_enable(&p->client));
+	KUNIT_EXPECT_TRUE(test, vbus_shm_signal_enable(&p->client));
+	KUNIT_EXPECT_TRUE(test, vbus_shm_signal_take(&p->client));
+	KUNIT_EXPECT_FALSE(test, vbus_shm_signal_enable(&p->client));
 }
 
 static void signal_directions_independent(struct kunit *test)
 {
 	struct sig_pair *p = sig_pair(test);
 
-	shm_signal_enable(&p->host);
-	shm_signal_disable(&p->client);
-	KUNIT_EXPECT_TRUE(test, shm_signal_inject(&p->client));
-	KUNIT_EXPECT_FALSE(test, shm_signal_inject(&p->host));
+	vbus_shm_signal_enable(&p->host);
+	vbus_shm_signal_disable(&p->client);
+	KUNIT_EXPECT_TRUE(test, vbus_shm_signal_inject(&p->client));
+	KUNIT_EXPECT_FALSE(test, vbus_shm_signal_inject(&p->host));
 	KUNIT_EXPECT_EQ(test, p->desc.irq[SHM_SIGNAL_TO_SOUTH].pending, 1);
 	KUNIT_EXPECT_EQ(test, p->desc.irq[SHM_SIGNAL_TO_NORTH].pending, 0);
 	KUNIT_EXPECT_EQ(test, p->desc.irq[SHM_SIGNAL_TO_NORTH].dirty, 1);
@@ -114,8 +120,8 @@ struct ioq_fixture {
 	void *region;
 	struct vbus_memctx mem;
 	struct ioq_ring *ring;
-	struct ioq ioq;
-	u32 head;	/* client's avail head */
+	struct vbus_ioq ioq;
+	struct vbus_ioq_client client;
 };
 
 static struct ioq_fixture *ioq_fixture(struct kunit *test, u32 count)
@@ -127,31 +133,27 @@ static struct ioq_fixture *ioq_fixture(struct kunit *test, u32 count)
 	KUNIT_ASSERT_NOT_NULL(test, f->region);
 	vbus_memctx_init_kernel(&f->mem, f->region, REGION_SIZE);
 	f->ring = f->region;
-	f->ring->magic = cpu_to_le32(IOQ_MAGIC);
-	f->ring->version = cpu_to_le32(IOQ_VERSION);
-	f->ring->count = cpu_to_le32(count);
-	f->ring->signal.magic = cpu_to_le32(SHM_SIGNAL_MAGIC);
-	f->ring->signal.version = cpu_to_le32(SHM_SIGNAL_VERSION);
+	vbus_ioq_client_init(&f->client, f->ring, count);
+	counted(&f->client.signal);
 	notified = 0;
 	return f;
 }
 
 static int fixture_init(struct ioq_fixture *f)
 {
-	return ioq_init(&f->ioq, "kunit/q", &f->mem, 0, BUF_BASE, &count_ops);
+	int ret = vbus_ioq_init(&f->ioq, "kunit/q", &f->mem, 0, BUF_BASE);
+
+	counted(&f->ioq.signal);
+	return ret;
 }
 
+/* The client posts and publishes one buffer, with a cookie of its own. */
 static void post(struct ioq_fixture *f, u64 addr, u32 len, u64 cookie)
 {
-	u32 count = le32_to_cpu(f->ring->count);
-	struct ioq_desc *d = &f->ring->desc[f->head & (count - 1)];
+	u32 slot = vbus_ioq_client_post(&f->client, addr, len);
 
-	d->cookie = cpu_to_le64(cookie);
-	d->addr = cpu_to_le64(addr);
-	d->len = cpu_to_le32(len);
-	d->flags = cpu_to_le32(IOQ_DESC_F_HOST_OWNED);
-	f->head++;
-	f->ring->idx[IOQ_IDX_AVAIL].head = cpu_to_le32(f->head);
+	f->ring->desc[slot].cookie = cpu_to_le64(cookie);
+	vbus_ioq_client_publish(&f->client);
 }
 
 static struct ioq_fixture *ready(struct kunit *test)
@@ -245,22 +247,22 @@ static void ioq_notify_no_lost_wakeup(struct kunit *test)
 {
 	struct ioq_fixture *f = ready(test);
 	struct vbus_queue *q = &f->ioq.q;
-	struct shm_signal client;
+	struct vbus_shm_signal *client = &f->client.signal;
 	struct vbus_buf buf;
 
-	shm_signal_init(&client, &f->ring->signal, SHM_SIGNAL_TO_NORTH,
-			&count_ops);
 	q->ops->disable_notify(q);
+	notified = 0;
 	post(f, BUF_BASE, 64, 1);
 	/* The client's kick while the host polls is not delivered... */
-	KUNIT_EXPECT_FALSE(test, shm_signal_inject(&client));
+	KUNIT_EXPECT_EQ(test, notified, 0);
+	KUNIT_EXPECT_FALSE(test, vbus_shm_signal_inject(client));
 	/* ...but re-enabling reports the work. */
 	KUNIT_EXPECT_TRUE(test, q->ops->enable_notify(q));
 	KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), 0);
-	shm_signal_take(&f->ioq.signal);
+	vbus_shm_signal_take(&f->ioq.signal);
 	KUNIT_EXPECT_FALSE(test, q->ops->enable_notify(q));
 	/* Completions notify the client once it enabled them. */
-	shm_signal_enable(&client);
+	vbus_shm_signal_enable(client);
 	q->ops->push(q, &buf, 0);
 	q->ops->signal(q);
 	q->ops->signal(q);
@@ -342,6 +344,50 @@ static void ioq_malformed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, q->ops->pop(q, &buf), -EIO);
 	KUNIT_EXPECT_EQ(test, q->ops->push(q, &buf, 0), -EIO);
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(f->ring->idx[IOQ_IDX_USED].head), 0);
+	/* Nobody is asked to poll it again, and the client hears nothing. */
+	KUNIT_EXPECT_FALSE(test, q->ops->enable_notify(q));
+	notified = 0;
+	q->ops->signal(q);
+	KUNIT_EXPECT_EQ(test, notified, 0);
+}
+
+/* The client side: what it posts comes back, in order, with lengths. */
+static void ioq_client_round_trip(struct kunit *test)
+{
+	struct ioq_fixture *f = ready(test);
+	struct vbus_queue *q = &f->ioq.q;
+	struct vbus_buf buf;
+	u32 slot, len, i;
+
+	KUNIT_EXPECT_EQ(test, vbus_ioq_client_reap(&f->client, &slot, &len),
+			-EAGAIN);
+	for (i = 0; i < 3; i++)
+		post(f, BUF_BASE + 64 * i, 64, i);
+	for (i = 0; i < 3; i++) {
+		KUNIT_ASSERT_EQ(test, q->ops->pop(q, &buf), 0);
+		KUNIT_ASSERT_EQ(test, q->ops->push(q, &buf, 10 + i), 0);
+	}
+	KUNIT_EXPECT_TRUE(test, vbus_ioq_client_pending(&f->client));
+	for (i = 0; i < 3; i++) {
+		KUNIT_ASSERT_EQ(test, vbus_ioq_client_reap(&f->client, &slot,
+							   &len), 0);
+		KUNIT_EXPECT_EQ(test, slot, i);
+		KUNIT_EXPECT_EQ(test, len, 10 + i);
+	}
+	KUNIT_EXPECT_FALSE(test, vbus_ioq_client_pending(&f->client));
+}
+
+/* A host that completes what was never posted is not believed. */
+static void ioq_client_refuses_overrun(struct kunit *test)
+{
+	struct ioq_fixture *f = ready(test);
+	u32 slot, len;
+
+	post(f, BUF_BASE, 64, 1);
+	f->ring->idx[IOQ_IDX_USED].head = cpu_to_le32(5);
+	KUNIT_EXPECT_EQ(test, vbus_ioq_client_reap(&f->client, &slot, &len),
+			-EIO);
+	KUNIT_EXPECT_EQ(test, f->client.used_tail, 0);
 }
 
 /* Malformed ring headers: refused at init. */
@@ -385,8 +431,8 @@ static void ioq_bad_header(struct kunit *test)
 		ring->signal.magic = cpu_to_le32(SHM_SIGNAL_MAGIC);
 		ring->signal.version = cpu_to_le32(SHM_SIGNAL_VERSION);
 	}
-	KUNIT_EXPECT_EQ(test, ioq_init(&f->ioq, "kunit/bad", &f->mem, b->addr,
-				       b->size, &count_ops), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vbus_ioq_init(&f->ioq, "kunit/bad", &f->mem,
+					    b->addr, b->size), -EINVAL);
 }
 
 static struct kunit_case ioq_cases[] = {
@@ -397,6 +443,8 @@ static struct kunit_case ioq_cases[] = {
 	KUNIT_CASE(ioq_notify_no_lost_wakeup),
 	KUNIT_CASE_PARAM(ioq_malformed, bad_ring_gen_params),
 	KUNIT_CASE_PARAM(ioq_bad_header, bad_header_gen_params),
+	KUNIT_CASE(ioq_client_round_trip),
+	KUNIT_CASE(ioq_client_refuses_overrun),
 	{}
 };
 

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suites for the vbus core: class registry, device and bus lifecycle,
- * refcounts, attach/detach rules, connectors, notifications, error paths.
+ * refcounts, attach/detach rules, connectors (per-device attach with
+ * unwind), the device interface (config space, start and stop),
+ * notifications, error paths.
+ *
+ * Every case keeps what it made in a fixture (test->priv) that the suite's
+ * exit hook tears down, so one failed assert leaks nothing into the next.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include <linux/vbus.h>
+#include <linux/vbus_queue.h>
 
 /* A test class whose devices count their releases. */
 
@@ -55,33 +61,164 @@ static struct vbus_class kt_class_b = {
 	.ops = &kt_ops,
 };
 
+/* Connectors under test, registered by the connector suites. */
+static struct vbus_connector fake_conn, fake_conn2;
+
+#define KT_MAX_DEVS	16
+#define KT_MAX_BUSES	4
+
+/**
+ * struct kt_fixture - what a case made, for the exit hook
+ * @devs: devices not destroyed yet
+ * @buses: buses not destroyed yet
+ * @classes: kt_class, kt_class_b registered
+ * @conns: fake_conn, fake_conn2 registered
+ */
+struct kt_fixture {
+	struct vbus_device *devs[KT_MAX_DEVS];
+	struct vbus *buses[KT_MAX_BUSES];
+	bool classes[2];
+	bool conns[2];
+};
+
+static struct vbus_class *const kt_classes[] = { &kt_class, &kt_class_b };
+static struct vbus_connector *const kt_conns[] = { &fake_conn, &fake_conn2 };
+
+static void kt_class_set(struct kunit *test, int i, bool on)
+{
+	struct kt_fixture *f = test->priv;
+
+	if (on)
+		KUNIT_ASSERT_EQ(test, vbus_class_register(kt_classes[i]), 0);
+	else
+		vbus_class_unregister(kt_classes[i]);
+	f->classes[i] = on;
+}
+
+static void kt_conn_set(struct kunit *test, int i, bool on)
+{
+	struct kt_fixture *f = test->priv;
+
+	if (on)
+		KUNIT_ASSERT_EQ(test, vbus_connector_register(kt_conns[i]), 0);
+	else
+		vbus_connector_unregister(kt_conns[i]);
+	f->conns[i] = on;
+}
+
 static int kt_init(struct kunit *test)
 {
 	kt_released = 0;
 	kt_create_error = 0;
-	KUNIT_ASSERT_EQ(test, vbus_class_register(&kt_class), 0);
+	test->priv = kunit_kzalloc(test, sizeof(struct kt_fixture), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, test->priv);
+	kt_class_set(test, 0, true);
 	return 0;
 }
 
+/* Undo whatever the case left: buses off, devices off and gone, then
+ * connectors and classes.
+ */
 static void kt_exit(struct kunit *test)
 {
-	vbus_class_unregister(&kt_class);
+	struct kt_fixture *f = test->priv;
+	int i;
+
+	if (!f)
+		return;
+	for (i = 0; i < KT_MAX_BUSES; i++)
+		if (f->buses[i])
+			vbus_connect(f->buses[i], "none");
+	for (i = 0; i < KT_MAX_DEVS; i++) {
+		if (!f->devs[i])
+			continue;
+		if (f->devs[i]->bus)
+			vbus_detach(f->devs[i]);
+		vbus_device_destroy(f->devs[i]);
+	}
+	for (i = 0; i < KT_MAX_BUSES; i++)
+		if (f->buses[i])
+			vbus_destroy(f->buses[i]);
+	for (i = 0; i < ARRAY_SIZE(kt_conns); i++)
+		if (f->conns[i])
+			vbus_connector_unregister(kt_conns[i]);
+	for (i = 0; i < ARRAY_SIZE(kt_classes); i++)
+		if (f->classes[i])
+			vbus_class_unregister(kt_classes[i]);
+}
+
+/* Remember @p in the first free slot of @slots. */
+static void kt_track(struct kunit *test, void **slots, int n, void *p)
+{
+	int i;
+
+	for (i = 0; i < n && slots[i]; i++)
+		;
+	KUNIT_ASSERT_LT(test, i, n);
+	slots[i] = p;
+}
+
+static void kt_forget(void **slots, int n, void *p)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (slots[i] == p)
+			slots[i] = NULL;
+}
+
+static struct vbus_device *kt_dev_of(struct kunit *test,
+				     struct vbus_class *class,
+				     const char *name)
+{
+	struct kt_fixture *f = test->priv;
+	struct vbus_device *vdev = vbus_device_create(class, name);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vdev));
+	kt_track(test, (void **)f->devs, KT_MAX_DEVS, vdev);
+	return vdev;
 }
 
 static struct vbus_device *kt_dev(struct kunit *test, const char *name)
 {
-	struct vbus_device *vdev = vbus_device_create(&kt_class, name);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(vdev));
-	return vdev;
+	return kt_dev_of(test, &kt_class, name);
 }
 
 static struct vbus *kt_bus(struct kunit *test, const char *name)
 {
+	struct kt_fixture *f = test->priv;
 	struct vbus *bus = vbus_create(name);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(bus));
+	kt_track(test, (void **)f->buses, KT_MAX_BUSES, bus);
 	return bus;
+}
+
+/* vbus_device_destroy() of a tracked device; forgotten once gone. */
+static int kt_destroy(struct kunit *test, struct vbus_device *vdev)
+{
+	struct kt_fixture *f = test->priv;
+	int ret = vbus_device_destroy(vdev);
+
+	if (!ret)
+		kt_forget((void **)f->devs, KT_MAX_DEVS, vdev);
+	return ret;
+}
+
+static int kt_bus_destroy(struct kunit *test, struct vbus *bus)
+{
+	struct kt_fixture *f = test->priv;
+	int ret = vbus_destroy(bus);
+
+	if (!ret)
+		kt_forget((void **)f->buses, KT_MAX_BUSES, bus);
+	return ret;
+}
+
+static void kt_attach(struct kunit *test, struct vbus *bus,
+		      struct vbus_device *vdev)
+{
+	KUNIT_ASSERT_EQ(test, vbus_attach(bus, vdev), 0);
 }
 
 /* vbus_class */
@@ -109,10 +246,10 @@ static void class_incomplete(struct kunit *test)
 
 static void class_second_and_reregister(struct kunit *test)
 {
-	KUNIT_ASSERT_EQ(test, vbus_class_register(&kt_class_b), 0);
-	vbus_class_unregister(&kt_class_b);
-	KUNIT_EXPECT_EQ(test, vbus_class_register(&kt_class_b), 0);
-	vbus_class_unregister(&kt_class_b);
+	kt_class_set(test, 1, true);
+	kt_class_set(test, 1, false);
+	kt_class_set(test, 1, true);
+	kt_class_set(test, 1, false);
 }
 
 static void class_device_pins_module(struct kunit *test)
@@ -121,7 +258,7 @@ static void class_device_pins_module(struct kunit *test)
 	struct vbus_device *vdev = kt_dev(test, "kt-pin");
 
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), before + 1);
-	KUNIT_EXPECT_EQ(test, vbus_device_destroy(vdev), 0);
+	KUNIT_EXPECT_EQ(test, kt_destroy(test, vdev), 0);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), before);
 }
 
@@ -149,7 +286,7 @@ static void device_create_destroy(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, vbus_device_name(vdev), "kt-dev");
 	KUNIT_EXPECT_PTR_EQ(test, vdev->class, &kt_class);
 	KUNIT_EXPECT_NULL(test, vdev->bus);
-	KUNIT_EXPECT_EQ(test, vbus_device_destroy(vdev), 0);
+	KUNIT_EXPECT_EQ(test, kt_destroy(test, vdev), 0);
 	KUNIT_EXPECT_EQ(test, kt_released, 1);
 }
 
@@ -158,15 +295,15 @@ static void device_duplicate_across_classes(struct kunit *test)
 	struct vbus_device *vdev = kt_dev(test, "kt-same");
 	struct vbus_device *dup;
 
-	KUNIT_ASSERT_EQ(test, vbus_class_register(&kt_class_b), 0);
+	kt_class_set(test, 1, true);
 	dup = vbus_device_create(&kt_class_b, "kt-same");
 	KUNIT_EXPECT_EQ(test, PTR_ERR(dup), -EEXIST);
 	dup = vbus_device_create(&kt_class, "kt-same");
 	KUNIT_EXPECT_EQ(test, PTR_ERR(dup), -EEXIST);
 	/* The refused duplicates were released, the original is intact. */
 	KUNIT_EXPECT_EQ(test, kt_released, 2);
-	KUNIT_EXPECT_EQ(test, vbus_device_destroy(vdev), 0);
-	vbus_class_unregister(&kt_class_b);
+	KUNIT_EXPECT_EQ(test, kt_destroy(test, vdev), 0);
+	kt_class_set(test, 1, false);
 	KUNIT_EXPECT_EQ(test, kt_released, 3);
 }
 
@@ -208,7 +345,7 @@ static void device_reference_outlives_destroy(struct kunit *test)
 	struct vbus_device *vdev = kt_dev(test, "kt-ref");
 
 	vbus_device_get(vdev);
-	KUNIT_EXPECT_EQ(test, vbus_device_destroy(vdev), 0);
+	KUNIT_EXPECT_EQ(test, kt_destroy(test, vdev), 0);
 	KUNIT_EXPECT_EQ(test, kt_released, 0);
 	KUNIT_EXPECT_STREQ(test, vbus_device_name(vdev), "kt-ref");
 	vbus_device_put(vdev);
@@ -220,8 +357,7 @@ static void device_name_reusable(struct kunit *test)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_EQ(test, vbus_device_destroy(kt_dev(test, "kt-re")),
-				0);
+		KUNIT_EXPECT_EQ(test, kt_destroy(test, kt_dev(test, "kt-re")), 0);
 	KUNIT_EXPECT_EQ(test, kt_released, 3);
 }
 
@@ -249,9 +385,9 @@ static void bus_duplicate_name(struct kunit *test)
 	struct vbus *bus = kt_bus(test, "kt-bus");
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(vbus_create("kt-bus")), -EEXIST);
-	KUNIT_EXPECT_EQ(test, vbus_destroy(bus), 0);
+	KUNIT_EXPECT_EQ(test, kt_bus_destroy(test, bus), 0);
 	bus = kt_bus(test, "kt-bus");
-	KUNIT_EXPECT_EQ(test, vbus_destroy(bus), 0);
+	KUNIT_EXPECT_EQ(test, kt_bus_destroy(test, bus), 0);
 }
 
 static void bus_attach_detach(struct kunit *test)
@@ -269,8 +405,8 @@ static void bus_attach_detach(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, vdev->bus);
 	KUNIT_EXPECT_TRUE(test, list_empty(&bus->devices));
 	KUNIT_EXPECT_EQ(test, kref_read(&vdev->dev.kobj.kref), refs);
-	KUNIT_EXPECT_EQ(test, vbus_device_destroy(vdev), 0);
-	KUNIT_EXPECT_EQ(test, vbus_destroy(bus), 0);
+	KUNIT_EXPECT_EQ(test, kt_destroy(test, vdev), 0);
+	KUNIT_EXPECT_EQ(test, kt_bus_destroy(test, bus), 0);
 	KUNIT_EXPECT_EQ(test, kt_released, 1);
 }
 
@@ -287,9 +423,9 @@ static void bus_attach_twice(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vbus_detach(vdev), 0);
 	KUNIT_EXPECT_EQ(test, vbus_attach(b, vdev), 0);
 	KUNIT_EXPECT_EQ(test, vbus_detach(vdev), 0);
-	vbus_device_destroy(vdev);
-	vbus_destroy(a);
-	vbus_destroy(b);
+	kt_destroy(test, vdev);
+	kt_bus_destroy(test, a);
+	kt_bus_destroy(test, b);
 }
 
 static void bus_detach_unattached(struct kunit *test)
@@ -297,7 +433,7 @@ static void bus_detach_unattached(struct kunit *test)
 	struct vbus_device *vdev = kt_dev(test, "kt-dev");
 
 	KUNIT_EXPECT_EQ(test, vbus_detach(vdev), -ENOENT);
-	vbus_device_destroy(vdev);
+	kt_destroy(test, vdev);
 }
 
 static void bus_busy_rules(struct kunit *test)
@@ -306,12 +442,12 @@ static void bus_busy_rules(struct kunit *test)
 	struct vbus_device *vdev = kt_dev(test, "kt-dev");
 
 	KUNIT_ASSERT_EQ(test, vbus_attach(bus, vdev), 0);
-	KUNIT_EXPECT_EQ(test, vbus_device_destroy(vdev), -EBUSY);
-	KUNIT_EXPECT_EQ(test, vbus_destroy(bus), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kt_destroy(test, vdev), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kt_bus_destroy(test, bus), -EBUSY);
 	KUNIT_EXPECT_EQ(test, kt_released, 0);
 	vbus_detach(vdev);
-	KUNIT_EXPECT_EQ(test, vbus_device_destroy(vdev), 0);
-	KUNIT_EXPECT_EQ(test, vbus_destroy(bus), 0);
+	KUNIT_EXPECT_EQ(test, kt_destroy(test, vdev), 0);
+	KUNIT_EXPECT_EQ(test, kt_bus_destroy(test, bus), 0);
 }
 
 static void bus_many_devices(struct kunit *test)
@@ -332,9 +468,9 @@ static void bus_many_devices(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i, 8);
 	for (i = 0; i < ARRAY_SIZE(vdev); i++) {
 		KUNIT_EXPECT_EQ(test, vbus_detach(vdev[i]), 0);
-		KUNIT_EXPECT_EQ(test, vbus_device_destroy(vdev[i]), 0);
+		KUNIT_EXPECT_EQ(test, kt_destroy(test, vdev[i]), 0);
 	}
-	KUNIT_EXPECT_EQ(test, vbus_destroy(bus), 0);
+	KUNIT_EXPECT_EQ(test, kt_bus_destroy(test, bus), 0);
 	KUNIT_EXPECT_EQ(test, kt_released, 8);
 }
 
@@ -358,39 +494,27 @@ static struct kunit_suite bus_suite = {
 /* vbus_connector, with a fake connector that records its calls */
 
 static struct {
-	int connects, disconnects, attaches, detaches;
-	int connect_ret, attach_ret;
-	struct vbus *bus;
+	int attaches, detaches, fail_at;
 	struct vbus_device *vdev;
+	bool priv_set_at_detach;
 } fake;
 
-static int fake_connect(struct vbus *bus)
+static int fake_attach(struct vbus_device *vdev)
 {
-	fake.connects++;
-	fake.bus = bus;
-	return fake.connect_ret;
-}
-
-static void fake_disconnect(struct vbus *bus)
-{
-	fake.disconnects++;
-}
-
-static int fake_attach(struct vbus *bus, struct vbus_device *vdev)
-{
-	fake.attaches++;
+	if (++fake.attaches == fake.fail_at)
+		return -ENOMEM;
 	fake.vdev = vdev;
-	return fake.attach_ret;
+	vdev->connector_priv = &fake;
+	return 0;
 }
 
-static void fake_detach(struct vbus *bus, struct vbus_device *vdev)
+static void fake_detach(struct vbus_device *vdev)
 {
 	fake.detaches++;
+	fake.priv_set_at_detach = vdev->connector_priv == &fake;
 }
 
 static const struct vbus_connector_ops fake_ops = {
-	.connect = fake_connect,
-	.disconnect = fake_disconnect,
 	.attach = fake_attach,
 	.detach = fake_detach,
 };
@@ -411,20 +535,14 @@ static int conn_init(struct kunit *test)
 {
 	memset(&fake, 0, sizeof(fake));
 	kt_init(test);
-	KUNIT_ASSERT_EQ(test, vbus_connector_register(&fake_conn), 0);
+	kt_conn_set(test, 0, true);
 	return 0;
-}
-
-static void conn_exit(struct kunit *test)
-{
-	vbus_connector_unregister(&fake_conn);
-	kt_exit(test);
 }
 
 static void conn_register_rules(struct kunit *test)
 {
 	static const struct vbus_connector_ops partial = {
-		.connect = fake_connect,
+		.attach = fake_attach,
 	};
 	struct vbus_connector dup = { .name = "kunit_fake", .ops = &fake_ops };
 	struct vbus_connector none = { .name = "none", .ops = &fake_ops };
@@ -439,44 +557,76 @@ static void conn_unknown_and_none(struct kunit *test)
 {
 	struct vbus *bus = kt_bus(test, "kt-bus");
 
+	kt_attach(test, bus, kt_dev(test, "kt-dev"));
 	KUNIT_EXPECT_EQ(test, vbus_connect(bus, "no-such"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vbus_connect(bus, ""), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vbus_connect(bus, "none\n"), 0);
 	KUNIT_EXPECT_NULL(test, bus->connector);
-	KUNIT_EXPECT_EQ(test, fake.connects + fake.disconnects, 0);
-	vbus_destroy(bus);
+	KUNIT_EXPECT_EQ(test, fake.attaches + fake.detaches, 0);
 }
 
 static void conn_connect_pins_module(struct kunit *test)
 {
 	struct vbus *bus = kt_bus(test, "kt-bus");
+	struct vbus_device *vdev = kt_dev(test, "kt-dev");
 	int before = module_refcount(THIS_MODULE);
 
+	kt_attach(test, bus, vdev);
 	KUNIT_ASSERT_EQ(test, vbus_connect(bus, "kunit_fake\n"), 0);
 	KUNIT_EXPECT_PTR_EQ(test, bus->connector,
 			    (const struct vbus_connector *)&fake_conn);
-	KUNIT_EXPECT_PTR_EQ(test, fake.bus, bus);
+	KUNIT_EXPECT_PTR_EQ(test, fake.vdev, vdev);
+	KUNIT_EXPECT_PTR_EQ(test, vdev->connector_priv, (void *)&fake);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), before + 1);
 	/* Connecting again to the same connector changes nothing. */
 	KUNIT_EXPECT_EQ(test, vbus_connect(bus, "kunit_fake"), 0);
-	KUNIT_EXPECT_EQ(test, fake.connects, 1);
+	KUNIT_EXPECT_EQ(test, fake.attaches, 1);
 	KUNIT_EXPECT_EQ(test, vbus_connect(bus, "none"), 0);
-	KUNIT_EXPECT_EQ(test, fake.disconnects, 1);
+	KUNIT_EXPECT_EQ(test, fake.detaches, 1);
+	/* The connector saw its state at detach; the core cleared it after. */
+	KUNIT_EXPECT_TRUE(test, fake.priv_set_at_detach);
+	KUNIT_EXPECT_NULL(test, vdev->connector_priv);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), before);
-	vbus_destroy(bus);
 }
 
 static void conn_connect_error(struct kunit *test)
 {
 	struct vbus *bus = kt_bus(test, "kt-bus");
-	int before = module_refcount(THIS_MODULE);
+	int before;
 
-	fake.connect_ret = -EIO;
-	KUNIT_EXPECT_EQ(test, vbus_connect(bus, "kunit_fake"), -EIO);
+	kt_attach(test, bus, kt_dev(test, "kt-dev"));
+	before = module_refcount(THIS_MODULE);
+	fake.fail_at = 1;
+	KUNIT_EXPECT_EQ(test, vbus_connect(bus, "kunit_fake"), -ENOMEM);
 	KUNIT_EXPECT_NULL(test, bus->connector);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), before);
-	vbus_destroy(bus);
-	KUNIT_EXPECT_EQ(test, fake.disconnects, 0);
+	KUNIT_EXPECT_EQ(test, fake.detaches, 0);
+}
+
+/* The third device refuses: the first two are detached, in reverse. */
+static void conn_connect_unwinds(struct kunit *test)
+{
+	struct vbus *bus = kt_bus(test, "kt-bus");
+	struct vbus_device *vdev[3];
+	char name[8];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "kt-%d", i);
+		vdev[i] = kt_dev(test, name);
+		kt_attach(test, bus, vdev[i]);
+	}
+	fake.fail_at = 3;
+	KUNIT_EXPECT_EQ(test, vbus_connect(bus, "kunit_fake"), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, fake.attaches, 3);
+	KUNIT_EXPECT_EQ(test, fake.detaches, 2);
+	KUNIT_EXPECT_NULL(test, bus->connector);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_NULL(test, vdev[i]->connector_priv);
+	/* And the bus connects once the device agrees. */
+	fake.fail_at = 0;
+	KUNIT_EXPECT_EQ(test, vbus_connect(bus, "kunit_fake"), 0);
+	KUNIT_EXPECT_EQ(test, fake.attaches, 6);
 }
 
 static void conn_hotplug(struct kunit *test)
@@ -485,14 +635,13 @@ static void conn_hotplug(struct kunit *test)
 	struct vbus_device *vdev = kt_dev(test, "kt-dev");
 
 	KUNIT_ASSERT_EQ(test, vbus_connect(bus, "kunit_fake"), 0);
+	KUNIT_EXPECT_EQ(test, fake.attaches, 0);
 	KUNIT_EXPECT_EQ(test, vbus_attach(bus, vdev), 0);
 	KUNIT_EXPECT_EQ(test, fake.attaches, 1);
 	KUNIT_EXPECT_PTR_EQ(test, fake.vdev, vdev);
 	KUNIT_EXPECT_EQ(test, vbus_detach(vdev), 0);
 	KUNIT_EXPECT_EQ(test, fake.detaches, 1);
-	vbus_connect(bus, "none");
-	vbus_device_destroy(vdev);
-	vbus_destroy(bus);
+	KUNIT_EXPECT_NULL(test, vdev->connector_priv);
 }
 
 static void conn_attach_refused(struct kunit *test)
@@ -502,30 +651,31 @@ static void conn_attach_refused(struct kunit *test)
 	int refs = kref_read(&vdev->dev.kobj.kref);
 
 	KUNIT_ASSERT_EQ(test, vbus_connect(bus, "kunit_fake"), 0);
-	fake.attach_ret = -ENOMEM;
+	fake.fail_at = 1;
 	KUNIT_EXPECT_EQ(test, vbus_attach(bus, vdev), -ENOMEM);
 	KUNIT_EXPECT_NULL(test, vdev->bus);
 	KUNIT_EXPECT_TRUE(test, list_empty(&bus->devices));
 	KUNIT_EXPECT_EQ(test, kref_read(&vdev->dev.kobj.kref), refs);
-	KUNIT_EXPECT_EQ(test, vbus_device_destroy(vdev), 0);
-	vbus_destroy(bus);
+	KUNIT_EXPECT_EQ(test, kt_destroy(test, vdev), 0);
 }
 
 static void conn_switch(struct kunit *test)
 {
 	struct vbus *bus = kt_bus(test, "kt-bus");
 
-	KUNIT_ASSERT_EQ(test, vbus_connector_register(&fake_conn2), 0);
+	kt_attach(test, bus, kt_dev(test, "kt-dev"));
+	kt_conn_set(test, 1, true);
 	KUNIT_ASSERT_EQ(test, vbus_connect(bus, "kunit_fake"), 0);
 	KUNIT_EXPECT_EQ(test, vbus_connect(bus, "kunit_fake2"), 0);
-	KUNIT_EXPECT_EQ(test, fake.connects, 2);
-	KUNIT_EXPECT_EQ(test, fake.disconnects, 1);
+	KUNIT_EXPECT_EQ(test, fake.attaches, 2);
+	KUNIT_EXPECT_EQ(test, fake.detaches, 1);
 	KUNIT_EXPECT_PTR_EQ(test, bus->connector,
 			    (const struct vbus_connector *)&fake_conn2);
-	/* Destroying a connected bus disconnects it. */
-	KUNIT_EXPECT_EQ(test, vbus_destroy(bus), 0);
-	KUNIT_EXPECT_EQ(test, fake.disconnects, 2);
-	vbus_connector_unregister(&fake_conn2);
+	/* Destroying a connected bus (emptied first) disconnects it. */
+	vbus_detach(fake.vdev);
+	KUNIT_EXPECT_EQ(test, kt_bus_destroy(test, bus), 0);
+	KUNIT_EXPECT_EQ(test, fake.detaches, 2);
+	kt_conn_set(test, 1, false);
 }
 
 static void conn_config_lock(struct kunit *test)
@@ -535,7 +685,7 @@ static void conn_config_lock(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, vbus_device_config_lock(vdev), 0);
 	vbus_device_config_unlock(vdev);
-	KUNIT_ASSERT_EQ(test, vbus_attach(bus, vdev), 0);
+	kt_attach(test, bus, vdev);
 	KUNIT_ASSERT_EQ(test, vbus_device_config_lock(vdev), 0);
 	vbus_device_config_unlock(vdev);
 	KUNIT_ASSERT_EQ(test, vbus_connect(bus, "kunit_fake"), 0);
@@ -543,9 +693,6 @@ static void conn_config_lock(struct kunit *test)
 	vbus_connect(bus, "none");
 	KUNIT_ASSERT_EQ(test, vbus_device_config_lock(vdev), 0);
 	vbus_device_config_unlock(vdev);
-	vbus_detach(vdev);
-	vbus_device_destroy(vdev);
-	vbus_destroy(bus);
 }
 
 static struct kunit_case conn_cases[] = {
@@ -553,6 +700,7 @@ static struct kunit_case conn_cases[] = {
 	KUNIT_CASE(conn_unknown_and_none),
 	KUNIT_CASE(conn_connect_pins_module),
 	KUNIT_CASE(conn_connect_error),
+	KUNIT_CASE(conn_connect_unwinds),
 	KUNIT_CASE(conn_hotplug),
 	KUNIT_CASE(conn_attach_refused),
 	KUNIT_CASE(conn_switch),
@@ -563,8 +711,239 @@ static struct kunit_case conn_cases[] = {
 static struct kunit_suite conn_suite = {
 	.name = "vbus_connector",
 	.init = conn_init,
-	.exit = conn_exit,
+	.exit = kt_exit,
 	.test_cases = conn_cases,
+};
+
+/* The device interface: config space, start and stop */
+
+static struct {
+	int starts, stops, start_ret;
+	u64 features;
+	struct vbus_queue *q0;
+	u8 written[4];
+} dev_seen;
+
+static void kt_get_config(struct vbus_device *vdev, void *config)
+{
+	u8 *c = config;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		c[i] = i + 1;
+}
+
+static int kt_set_config(struct vbus_device *vdev, unsigned int offset,
+			 const void *buf, unsigned int len)
+{
+	memcpy(dev_seen.written, buf, min_t(unsigned int, len, 4));
+	return 0;
+}
+
+static int kt_start(struct vbus_device *vdev, const struct vbus_link *link)
+{
+	dev_seen.starts++;
+	dev_seen.features = link->features;
+	dev_seen.q0 = link->queues[0];
+	return dev_seen.start_ret;
+}
+
+static void kt_stop(struct vbus_device *vdev)
+{
+	dev_seen.stops++;
+}
+
+static const struct vbus_device_ops kt_device_ops = {
+	.device_id = 1,
+	.features = BIT_ULL(3) | BIT_ULL(40),
+	.num_queues = 1,
+	.config_size = 8,
+	.get_config = kt_get_config,
+	.start = kt_start,
+	.stop = kt_stop,
+};
+
+static const struct vbus_device_ops kt_device_ops_rw = {
+	.config_size = 8,
+	.get_config = kt_get_config,
+	.set_config = kt_set_config,
+	.start = kt_start,
+	.stop = kt_stop,
+};
+
+static struct vbus_class kt_class_dev = {
+	.name = "kunit_dev",
+	.owner = THIS_MODULE,
+	.ops = &kt_ops,
+	.device = &kt_device_ops,
+};
+
+static bool kt_class_dev_on;
+
+/* (Re)register kt_class_dev with @ops. */
+static void kt_class_dev_set(struct kunit *test,
+			     const struct vbus_device_ops *ops)
+{
+	if (kt_class_dev_on)
+		vbus_class_unregister(&kt_class_dev);
+	kt_class_dev_on = false;
+	kt_class_dev.device = ops;
+	KUNIT_ASSERT_EQ(test, vbus_class_register(&kt_class_dev), 0);
+	kt_class_dev_on = true;
+}
+
+static int dev_init(struct kunit *test)
+{
+	memset(&dev_seen, 0, sizeof(dev_seen));
+	kt_init(test);
+	kt_class_dev_set(test, &kt_device_ops);
+	return 0;
+}
+
+static void dev_exit(struct kunit *test)
+{
+	kt_exit(test);
+	if (kt_class_dev_on)
+		vbus_class_unregister(&kt_class_dev);
+	kt_class_dev_on = false;
+}
+
+static void devif_features(struct kunit *test)
+{
+	struct vbus_device *vdev = kt_dev_of(test, &kt_class_dev, "kt-dev");
+
+	KUNIT_EXPECT_EQ(test, vbus_device_features(vdev),
+			BIT_ULL(3) | BIT_ULL(40));
+	/* A class without a device interface offers nothing. */
+	KUNIT_EXPECT_EQ(test, vbus_device_features(kt_dev(test, "kt-b")), 0);
+}
+
+static void devif_config_reads(struct kunit *test)
+{
+	struct vbus_device *vdev = kt_dev_of(test, &kt_class_dev, "kt-dev");
+	u8 buf[4];
+
+	KUNIT_EXPECT_EQ(test, vbus_device_get_config(vdev, 2, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, buf[0], 3);
+	KUNIT_EXPECT_EQ(test, buf[3], 6);
+	KUNIT_EXPECT_EQ(test, vbus_device_get_config(vdev, 4, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, buf[3], 8);
+	KUNIT_EXPECT_EQ(test, vbus_device_get_config(vdev, 8, buf, 0), 0);
+}
+
+struct bad_config {
+	const char *name;
+	unsigned int offset, len;
+};
+
+static const struct bad_config bad_configs[] = {
+	{ "past the end", 6, 4 },
+	{ "offset past the end", 9, 1 },
+	{ "offset + len wraps", UINT_MAX, 2 },
+	{ "len wraps", 1, UINT_MAX },
+};
+
+static void bad_config_desc(const struct bad_config *b, char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_config, bad_configs, bad_config_desc);
+
+static void devif_config_refused(struct kunit *test)
+{
+	const struct bad_config *b = test->param_value;
+	struct vbus_device *vdev = kt_dev_of(test, &kt_class_dev, "kt-dev");
+	u8 buf[4];
+
+	memset(buf, 0xff, sizeof(buf));
+	if (b->len <= sizeof(buf)) {
+		KUNIT_EXPECT_EQ(test, vbus_device_get_config(vdev, b->offset,
+							     buf, b->len),
+				-EINVAL);
+		/* Nothing of the config leaks into a refused read. */
+		KUNIT_EXPECT_EQ(test, buf[0], 0);
+	}
+	KUNIT_EXPECT_EQ(test, vbus_device_set_config(vdev, b->offset, buf,
+						     b->len), -EINVAL);
+}
+
+static void devif_config_writes(struct kunit *test)
+{
+	struct vbus_device *vdev = kt_dev_of(test, &kt_class_dev, "kt-dev");
+	u8 buf[2] = { 0xaa, 0xbb };
+
+	/* Read-only without set_config. */
+	KUNIT_EXPECT_EQ(test, vbus_device_set_config(vdev, 0, buf, 2), -EPERM);
+	KUNIT_ASSERT_EQ(test, kt_destroy(test, vdev), 0);
+	kt_class_dev_set(test, &kt_device_ops_rw);
+	vdev = kt_dev_of(test, &kt_class_dev, "kt-dev");
+	KUNIT_EXPECT_EQ(test, vbus_device_set_config(vdev, 6, buf, 2), 0);
+	KUNIT_EXPECT_EQ(test, dev_seen.written[1], 0xbb);
+}
+
+static void devif_start_stop(struct kunit *test)
+{
+	struct vbus_device *vdev = kt_dev_of(test, &kt_class_dev, "kt-dev");
+	struct vbus_queue q = {};
+	struct vbus_queue *qs[] = { &q };
+	struct vbus_link link = { .features = BIT_ULL(3), .queues = qs };
+
+	/* Stop before start is nothing. */
+	vbus_device_stop(vdev);
+	KUNIT_EXPECT_EQ(test, dev_seen.stops, 0);
+	KUNIT_ASSERT_EQ(test, vbus_device_start(vdev, &link), 0);
+	KUNIT_EXPECT_TRUE(test, vdev->started);
+	KUNIT_EXPECT_EQ(test, dev_seen.features, BIT_ULL(3));
+	KUNIT_EXPECT_PTR_EQ(test, dev_seen.q0, &q);
+	KUNIT_EXPECT_EQ(test, vbus_device_start(vdev, &link), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dev_seen.starts, 1);
+	vbus_device_stop(vdev);
+	vbus_device_stop(vdev);
+	KUNIT_EXPECT_EQ(test, dev_seen.stops, 1);
+	KUNIT_EXPECT_FALSE(test, vdev->started);
+	/* A device that refuses to start is not started, nor stopped. */
+	dev_seen.start_ret = -EIO;
+	KUNIT_EXPECT_EQ(test, vbus_device_start(vdev, &link), -EIO);
+	KUNIT_EXPECT_FALSE(test, vdev->started);
+	vbus_device_stop(vdev);
+	KUNIT_EXPECT_EQ(test, dev_seen.stops, 1);
+}
+
+static void devif_class_rules(struct kunit *test)
+{
+	struct vbus_device_ops ops = kt_device_ops;
+	struct vbus_class c = { .name = "kunit_x", .owner = THIS_MODULE,
+				.ops = &kt_ops, .device = &ops };
+
+	ops.num_queues = VBUS_MAX_QUEUES + 1;
+	KUNIT_EXPECT_EQ(test, vbus_class_register(&c), -EINVAL);
+	ops.num_queues = 1;
+	ops.config_size = VBUS_CONFIG_MAX + 1;
+	KUNIT_EXPECT_EQ(test, vbus_class_register(&c), -EINVAL);
+	ops.config_size = 8;
+	ops.start = NULL;
+	KUNIT_EXPECT_EQ(test, vbus_class_register(&c), -EINVAL);
+	ops.start = kt_start;
+	ops.get_config = NULL;
+	KUNIT_EXPECT_EQ(test, vbus_class_register(&c), -EINVAL);
+}
+
+static struct kunit_case devif_cases[] = {
+	KUNIT_CASE(devif_features),
+	KUNIT_CASE(devif_config_reads),
+	KUNIT_CASE_PARAM(devif_config_refused, bad_config_gen_params),
+	KUNIT_CASE(devif_config_writes),
+	KUNIT_CASE(devif_start_stop),
+	KUNIT_CASE(devif_class_rules),
+	{}
+};
+
+static struct kunit_suite devif_suite = {
+	.name = "vbus_device_interface",
+	.init = dev_init,
+	.exit = dev_exit,
+	.test_cases = devif_cases,
 };
 
 /* vbus_notifier */
@@ -619,8 +998,8 @@ static void notifier_events_in_order(struct kunit *test)
 			    (const struct vbus_connector *)&fake_conn);
 	KUNIT_EXPECT_EQ(test, seen.event[3], VBUS_EVENT_DEVICE_REMOVED);
 	KUNIT_EXPECT_PTR_EQ(test, seen.info[3].vdev, vdev);
-	vbus_device_destroy(vdev);
-	vbus_destroy(bus);
+	kt_destroy(test, vdev);
+	kt_bus_destroy(test, bus);
 }
 
 static void notifier_no_event_on_refusal(struct kunit *test)
@@ -629,15 +1008,14 @@ static void notifier_no_event_on_refusal(struct kunit *test)
 	struct vbus_device *vdev = kt_dev(test, "kt-dev");
 
 	memset(&seen, 0, sizeof(seen));
+	kt_attach(test, bus, vdev);
 	KUNIT_ASSERT_EQ(test, vbus_register_notifier(&kt_nb), 0);
 	vbus_connect(bus, "no-such");
-	fake.connect_ret = -EIO;
+	fake.fail_at = 1;
 	vbus_connect(bus, "kunit_fake");
-	vbus_detach(vdev);
+	vbus_attach(bus, vdev);
 	vbus_unregister_notifier(&kt_nb);
 	KUNIT_EXPECT_EQ(test, seen.n, 0);
-	vbus_device_destroy(vdev);
-	vbus_destroy(bus);
 }
 
 static struct kunit_case notifier_cases[] = {
@@ -649,12 +1027,12 @@ static struct kunit_case notifier_cases[] = {
 static struct kunit_suite notifier_suite = {
 	.name = "vbus_notifier",
 	.init = conn_init,
-	.exit = conn_exit,
+	.exit = kt_exit,
 	.test_cases = notifier_cases,
 };
 
 kunit_test_suites(&class_suite, &device_suite, &bus_suite, &conn_suite,
-		  &notifier_suite);
+		  &devif_suite, &notifier_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the vbus core");
 MODULE_LICENSE("GPL");

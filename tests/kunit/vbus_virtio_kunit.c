@@ -2,14 +2,14 @@
 /*
  * KUnit suites for the virtio connector's units: the vringh-backed queue
  * (a well-formed ring, then a table of rings a misbehaving driver could
- * write, each stopping the queue without a splat) and the eventfd hooks
- * (a signal runs the hooked function; after unhook it does not).
+ * write, each stopping the queue without a splat, and staying stopped),
+ * its notifications (completions call the driver's callback, a broken
+ * queue calls nobody), and the transport's feature rules.
  */
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
 #include <linux/io.h>
 #include <linux/slab.h>
-#include <linux/vbus_eventfd.h>
 #include <linux/vbus_virtio.h>
 #include <linux/vbus_vringh.h>
 #include <linux/virtio_byteorder.h>
@@ -61,7 +61,7 @@ static struct ring_fixture *ring_fixture(struct kunit *test, u64 desc_addr)
 	vbus_vringh_init(&f->vr, FEATURES, RING_NUM,
 			 desc_addr ?: virt_to_phys(f->vring.desc),
 			 virt_to_phys(f->vring.avail),
-			 virt_to_phys(f->vring.used), NULL);
+			 virt_to_phys(f->vring.used));
 	test->priv = f;
 	return f;
 }
@@ -285,14 +285,86 @@ static void vringh_queue_malformed(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, q_pop(q, &buf), -EIO);
 	}
 	KUNIT_EXPECT_TRUE(test, q->broken);
-	/* A broken queue stays stopped. */
+	/* A broken queue stays stopped, and asks nobody to poll it again. */
 	KUNIT_EXPECT_EQ(test, q_pop(q, &buf), -EIO);
+	local_bh_disable();
+	KUNIT_EXPECT_FALSE(test, q->ops->enable_notify(q));
+	local_bh_enable();
+}
+
+/* Notification: completions reach the driver through the call callback. */
+
+static void count_call(void *priv)
+{
+	(*(int *)priv)++;
+}
+
+static void q_signal(struct vbus_queue *q)
+{
+	local_bh_disable();
+	q->ops->signal(q);
+	local_bh_enable();
+}
+
+static void vringh_queue_calls_driver(struct kunit *test)
+{
+	struct ring_fixture *f = ring_fixture(test, 0);
+	struct vbus_queue *q = &f->vr.q;
+	struct vbus_buf buf;
+	int calls = 0;
+
+	vbus_callback_set(&f->vr.call, count_call, &calls);
+	set_desc(f, 0, virt_to_phys(f->buf), 8, 0, 0);
+	post(f, 0);
+	KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
+	KUNIT_ASSERT_EQ(test, q_push(q, &buf, 0), 0);
+	q_signal(q);
+	KUNIT_EXPECT_EQ(test, calls, 1);
+	/* The driver asked for no interrupts: none. */
+	f->vring.avail->flags = __cpu_to_virtio16(true,
+						  VRING_AVAIL_F_NO_INTERRUPT);
+	post(f, 0);
+	KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
+	KUNIT_ASSERT_EQ(test, q_push(q, &buf, 0), 0);
+	q_signal(q);
+	KUNIT_EXPECT_EQ(test, calls, 1);
+}
+
+static void vringh_queue_broken_calls_nobody(struct kunit *test)
+{
+	struct ring_fixture *f = ring_fixture(test, 0);
+	struct vbus_queue *q = &f->vr.q;
+	struct vbus_buf buf;
+	int calls = 0;
+
+	vbus_callback_set(&f->vr.call, count_call, &calls);
+	head_past_ring(f);
+	KUNIT_EXPECT_EQ(test, q_pop(q, &buf), -EIO);
+	q_signal(q);
+	KUNIT_EXPECT_EQ(test, calls, 0);
+}
+
+static void vringh_queue_kick_callback(struct kunit *test)
+{
+	struct ring_fixture *f = ring_fixture(test, 0);
+	int kicks = 0;
+
+	/* No callback yet: a kick reaches nobody, and nothing breaks. */
+	vbus_callback_call(&f->vr.q.kick);
+	vbus_callback_set(&f->vr.q.kick, count_call, &kicks);
+	vbus_callback_call(&f->vr.q.kick);
+	WRITE_ONCE(f->vr.q.kick.fn, NULL);
+	vbus_callback_call(&f->vr.q.kick);
+	KUNIT_EXPECT_EQ(test, kicks, 1);
 }
 
 static struct kunit_case vringh_queue_cases[] = {
 	KUNIT_CASE(vringh_queue_empty),
 	KUNIT_CASE(vringh_queue_read_and_write),
 	KUNIT_CASE_PARAM(vringh_queue_malformed, bad_vring_gen_params),
+	KUNIT_CASE(vringh_queue_calls_driver),
+	KUNIT_CASE(vringh_queue_broken_calls_nobody),
+	KUNIT_CASE(vringh_queue_kick_callback),
 	{}
 };
 
@@ -302,28 +374,23 @@ static struct kunit_suite vringh_queue_suite = {
 	.test_cases = vringh_queue_cases,
 };
 
-/* Features and config space, on a personality of our own. */
+/* Features, on a device interface of our own. */
 
-static void fake_get_config(struct vbus_device *vdev, void *config)
-{
-	u8 *c = config;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		c[i] = i + 1;
-}
-
-static const struct vbus_virtio_ops fake_ops = {
+static const struct vbus_device_ops fake_ops = {
 	.device_id = 1,
 	.features = BIT_ULL(5),
 	.num_queues = 2,
-	.config_size = 8,
-	.get_config = fake_get_config,
 };
 
 static void virtio_offers_transport_features(struct kunit *test)
 {
-	u64 f = vbus_virtio_device_features(&fake_ops);
+	static struct vbus_class class = { .device = &fake_ops };
+	struct vbus_device *dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
+	u64 f;
+
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	dev->class = &class;
+	f = vbus_virtio_device_features(dev);
 
 	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(5));
 	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(VIRTIO_F_VERSION_1));
@@ -340,123 +407,18 @@ static void virtio_refuses_legacy(struct kunit *test)
 				      BIT_ULL(VIRTIO_F_VERSION_1)), 0);
 }
 
-static void virtio_config_reads(struct kunit *test)
-{
-	u8 buf[4];
-	int ret;
-
-	ret = vbus_virtio_config_read(&fake_ops, NULL, 2, buf, 4);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, buf[0], 3);
-	KUNIT_EXPECT_EQ(test, buf[3], 6);
-	ret = vbus_virtio_config_read(&fake_ops, NULL, 4, buf, 4);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	KUNIT_EXPECT_EQ(test, buf[3], 8);
-}
-
-struct bad_config_read {
-	const char *name;
-	unsigned int offset, len;
-};
-
-static const struct bad_config_read bad_config_reads[] = {
-	{ "past the end", 6, 4 },
-	{ "offset past the end", 9, 1 },
-	{ "offset + len wraps", UINT_MAX, 2 },
-};
-
-static void bad_config_read_desc(const struct bad_config_read *b, char *desc)
-{
-	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(bad_config_read, bad_config_reads, bad_config_read_desc);
-
-static void virtio_config_read_refused(struct kunit *test)
-{
-	const struct bad_config_read *b = test->param_value;
-	u8 buf[4];
-
-	memset(buf, 0xff, sizeof(buf));
-	KUNIT_EXPECT_EQ(test, vbus_virtio_config_read(&fake_ops, NULL,
-						      b->offset, buf, b->len),
-			-EINVAL);
-	/* Nothing of the config leaks into a refused read. */
-	KUNIT_EXPECT_EQ(test, buf[0], 0);
-}
-
-static struct kunit_case virtio_config_cases[] = {
+static struct kunit_case virtio_features_cases[] = {
 	KUNIT_CASE(virtio_offers_transport_features),
 	KUNIT_CASE(virtio_refuses_legacy),
-	KUNIT_CASE(virtio_config_reads),
-	KUNIT_CASE_PARAM(virtio_config_read_refused,
-			 bad_config_read_gen_params),
 	{}
 };
 
-static struct kunit_suite virtio_config_suite = {
-	.name = "vbus_virtio_config",
-	.test_cases = virtio_config_cases,
+static struct kunit_suite virtio_features_suite = {
+	.name = "vbus_virtio_features",
+	.test_cases = virtio_features_cases,
 };
 
-/* Eventfd hooks. */
+kunit_test_suites(&vringh_queue_suite, &virtio_features_suite);
 
-static int woken;
-
-static int count_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
-		      void *key)
-{
-	struct vbus_eventfd *efd = container_of(wait, struct vbus_eventfd,
-						wait);
-
-	if (key_to_poll(key) & EPOLLIN)
-		woken += efd->priv == efd;
-	return 0;
-}
-
-static void eventfd_hook_and_unhook(struct kunit *test)
-{
-	struct vbus_eventfd efds[2] = {};
-	int ret;
-
-	ret = vbus_eventfd_get("kunit", ARRAY_SIZE(efds), efds);
-	if (ret == -ENOENT)
-		kunit_skip(test, "no eventfd helper (vbus.eventfd_helper)");
-	KUNIT_ASSERT_EQ(test, ret, 0);
-	KUNIT_EXPECT_PTR_NE(test, efds[0].ctx, efds[1].ctx);
-	woken = 0;
-	vbus_eventfd_hook(&efds[0], count_wake, &efds[0]);
-	vbus_eventfd_signal(&efds[0]);
-	vbus_eventfd_signal(&efds[1]);
-	KUNIT_EXPECT_EQ(test, woken, 1);
-	vbus_eventfd_unhook(&efds[0]);
-	vbus_eventfd_signal(&efds[0]);
-	KUNIT_EXPECT_EQ(test, woken, 1);
-	vbus_eventfd_put(ARRAY_SIZE(efds), efds);
-	KUNIT_EXPECT_NULL(test, efds[0].ctx);
-}
-
-static void eventfd_get_limits(struct kunit *test)
-{
-	struct vbus_eventfd efd;
-
-	KUNIT_EXPECT_EQ(test, vbus_eventfd_get("kunit", 0, &efd), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vbus_eventfd_get("kunit", VBUS_EVENTFD_MAX + 1,
-					       &efd), -EINVAL);
-}
-
-static struct kunit_case eventfd_cases[] = {
-	KUNIT_CASE(eventfd_hook_and_unhook),
-	KUNIT_CASE(eventfd_get_limits),
-	{}
-};
-
-static struct kunit_suite eventfd_suite = {
-	.name = "vbus_eventfd",
-	.test_cases = eventfd_cases,
-};
-
-kunit_test_suites(&vringh_queue_suite, &virtio_config_suite, &eventfd_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the virtio connector's queue and eventfds");
+MODULE_DESCRIPTION("KUnit tests for the virtio connector's queue and rules");
 MODULE_LICENSE("GPL");

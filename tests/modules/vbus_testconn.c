@@ -9,32 +9,20 @@
 #include <linux/module.h>
 #include <linux/vbus.h>
 
-static int testconn_connect(struct vbus *bus)
+static int testconn_attach(struct vbus_device *vdev)
 {
-	pr_info("bus %s: connected\n", vbus_name(bus));
+	pr_info("bus %s: hot-plug %s\n", vbus_name(vdev->bus),
+		vbus_device_name(vdev));
 	return 0;
 }
 
-static void testconn_disconnect(struct vbus *bus)
+static void testconn_detach(struct vbus_device *vdev)
 {
-	pr_info("bus %s: disconnected\n", vbus_name(bus));
-}
-
-static int testconn_attach(struct vbus *bus, struct vbus_device *vdev)
-{
-	pr_info("bus %s: hot-plug %s\n", vbus_name(bus), vbus_device_name(vdev));
-	return 0;
-}
-
-static void testconn_detach(struct vbus *bus, struct vbus_device *vdev)
-{
-	pr_info("bus %s: hot-unplug %s\n", vbus_name(bus),
+	pr_info("bus %s: hot-unplug %s\n", vbus_name(vdev->bus),
 		vbus_device_name(vdev));
 }
 
 static const struct vbus_connector_ops testconn_ops = {
-	.connect = testconn_connect,
-	.disconnect = testconn_disconnect,
 	.attach = testconn_attach,
 	.detach = testconn_detach,
 };

@@ -31,11 +31,6 @@ mount --bind "$vbus_run/root/lib/modules" /lib/modules
 hostname vbus-vm
 ip link set lo up
 export VBUS_SRC="$vbus_src" VBUS_OUT=$out
-# The eventfd helper is the one built in the tree, not an installed one.
-mkdir -p /etc/modprobe.d
-echo "options vbus eventfd_helper=$vbus_src/tools/vbus-eventfd" \
-	>/etc/modprobe.d/vbus-test.conf
-
 # Boot leaves no kmemleak report on these kernels (measured), and a scan
 # costs about 20 s under TCG with KASAN: scan once, at the end.
 leak=/sys/kernel/debug/kmemleak

@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
-/* The reference device class's client ABI: its device calls. */
+/*
+ * The reference device class's client ABI: a device with no queues whose
+ * config space (read-only) is a struct vbus_ref_config.
+ */
 #ifndef _UAPI_LINUX_VBUS_REF_H
 #define _UAPI_LINUX_VBUS_REF_H
 
 #include <linux/types.h>
 
-#define VBUS_REF_VERSION	1
-
-/* Device calls (vbus_proxy_call() function numbers). */
-#define VBUS_REF_CALL_GET_CONFIG	1	/* struct vbus_ref_config out */
+/*
+ * Its device id, outside the range virtio assigns, so that no virtio
+ * driver claims it.
+ */
+#define VBUS_REF_DEVICE_ID	0xfffe
 
 /**
- * struct vbus_ref_config - what VBUS_REF_CALL_GET_CONFIG returns
+ * struct vbus_ref_config - the config space
  * @value: the device's value attribute
  * @label: its label attribute, NUL terminated
  */

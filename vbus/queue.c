@@ -1,12 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory contexts: how a device reaches the client's buffers. The kernel
- * context covers one region of kernel memory; addresses are offsets in it.
+ * What every queue implementation shares: the broken state, and memory
+ * contexts (how a device reaches the client's buffers). The kernel context
+ * covers one region of kernel memory; addresses are offsets in it.
  */
+#define pr_fmt(fmt) "vbus: " fmt
+
 #include <linux/export.h>
 #include <linux/errno.h>
+#include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/vbus_queue.h>
+
+/**
+ * vbus_queue_break() - stop a queue at the first inconsistency in its ring
+ * @q: the queue
+ * @fmt: what was wrong, printf style
+ *
+ * Reports once, naming the queue; from then on the queue's ops return
+ * -EIO, and its enable_notify reports no work, so nothing polls it again.
+ * Called with bottom halves off, by the queue's single user.
+ *
+ * Return: -EIO, for the caller to pass on.
+ */
+int vbus_queue_break(struct vbus_queue *q, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (q->broken)
+		return -EIO;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("queue %s: malformed ring, stopped: %pV\n", q->name, &vaf);
+	va_end(args);
+	WRITE_ONCE(q->broken, true);
+	return -EIO;
+}
+EXPORT_SYMBOL_GPL(vbus_queue_break);
 
 /**
  * vbus_memctx_range_ok() - is [@addr, @addr + @len) inside the region?
