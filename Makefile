@@ -22,7 +22,7 @@ EXTRA_FLAGS := KCFLAGS=-Werror
 endif
 
 .PHONY: all modules install clean sparse checkpatch kernel vm-run vm check \
-	demo deps modules-test stock
+	demo deps modules-test stock stress
 
 all: modules
 
@@ -75,6 +75,11 @@ demo: modules-test
 
 check: deps
 	sh $(VM)/check.sh $(KVER)
+
+# The long versions: every fault point, 10,000 fuzzed rings per queue,
+# thousands of races and unplugs. Not part of make check.
+stress: deps
+	VBUS_STRESS=1 VM_TIMEOUT=$${VM_TIMEOUT:-7200} sh $(VM)/check.sh $(KVER)
 
 .PHONY: bench
 bench: deps

@@ -81,8 +81,7 @@ static struct config_group *vbus_class_make_group(struct config_group *group,
 static void vbus_class_drop_item(struct config_group *group,
 				 struct config_item *item)
 {
-	/* configfs refuses rmdir while a bus links the device. */
-	vbus_device_destroy(to_vbus_device_item(item));
+	vbus_device_drop(to_vbus_device_item(item));
 }
 
 static struct configfs_group_operations vbus_class_group_ops = {
@@ -150,10 +149,11 @@ static int vbus_bus_allow_link(struct config_item *src,
 	return vbus_attach(bus, vdev);
 }
 
+/* A link removed, or one that failed after allow_link (its target went). */
 static void vbus_bus_drop_link(struct config_item *src,
 			       struct config_item *target)
 {
-	vbus_detach(to_vbus_device_item(target));
+	vbus_detach_silent(to_vbus_device_item(target));
 }
 
 static struct configfs_item_operations vbus_bus_devices_item_ops = {

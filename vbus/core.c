@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dcache.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vbus_compat.h>
@@ -24,6 +25,7 @@ static LIST_HEAD(vbus_devices);
 static BLOCKING_NOTIFIER_HEAD(vbus_notifier);
 /* Parent of every vbus device in sysfs: /sys/devices/vbus/. */
 static struct device *vbus_root;
+
 
 static int vbus_uevent(VBUS_UEVENT_DEVICE *dev, struct kobj_uevent_env *env)
 {
@@ -110,16 +112,22 @@ void vbus_unregister_notifier(struct notifier_block *nb)
 }
 EXPORT_SYMBOL_GPL(vbus_unregister_notifier);
 
+/*
+ * Names reach sysfs, the kernel log and line-based tools: 1 to
+ * VBUS_NAME_MAX - 1 printable characters, no whitespace, no '/', not
+ * starting with '.'. ASCII only: a name is also an interface name.
+ */
 static bool vbus_name_valid(const char *what, const char *name)
 {
-	size_t len = strnlen(name, VBUS_NAME_MAX);
+	size_t len = strnlen(name, VBUS_NAME_MAX), i;
+	bool ok = len && len < VBUS_NAME_MAX && name[0] != '.';
 
-	if (!len || len >= VBUS_NAME_MAX || strchr(name, '/')) {
-		pr_err("%s name '%.*s' is empty, too long (max %d) or has '/'\n",
-		       what, VBUS_NAME_MAX, name, VBUS_NAME_MAX - 1);
-		return false;
-	}
-	return true;
+	for (i = 0; ok && i < len; i++)
+		ok = name[i] > ' ' && name[i] < 0x7f && name[i] != '/';
+	if (!ok)
+		pr_err("%s name '%*pE' is not 1 to %d printable characters without whitespace or '/', not starting with '.'\n",
+		       what, (int)len, name, VBUS_NAME_MAX - 1);
+	return ok;
 }
 
 /**
@@ -179,6 +187,81 @@ void vbus_class_unregister(struct vbus_class *class)
 	mutex_unlock(&vbus_lock);
 }
 EXPORT_SYMBOL_GPL(vbus_class_unregister);
+
+/* Take @vdev out of its connected bus's client. */
+static void vbus_connector_detach(struct vbus_device *vdev)
+{
+	vdev->bus->connector->ops->detach(vdev);
+	vdev->connector_priv = NULL;
+}
+
+/*
+ * Take @vdev off its bus, hot-unplugging it from a connected one. Returns
+ * the bus, or NULL if it was on none; the caller drops the bus's device
+ * reference after unlocking.
+ */
+static struct vbus *vbus_detach_locked(struct vbus_device *vdev)
+{
+	struct vbus *bus = vdev->bus;
+
+	lockdep_assert_held(&vbus_lock);
+	if (!bus)
+		return NULL;
+	if (bus->connector)
+		vbus_connector_detach(vdev);
+	list_del_init(&vdev->bus_node);
+	vdev->bus = NULL;
+	vbus_notify(VBUS_EVENT_DEVICE_REMOVED, bus, vdev);
+	return bus;
+}
+
+/*
+ * Destroy @vdev; with @force, take it off its bus first instead of
+ * refusing. Once off the device list, no attach takes it again.
+ */
+static int __vbus_device_destroy(struct vbus_device *vdev, bool force)
+{
+	struct vbus *bus;
+
+	mutex_lock(&vbus_lock);
+	if (vdev->bus && !force) {
+		pr_err("device %s: on bus %s, detach it first\n",
+		       vbus_device_name(vdev), vbus_name(vdev->bus));
+		mutex_unlock(&vbus_lock);
+		return -EBUSY;
+	}
+	bus = vbus_detach_locked(vdev);
+	list_del_init(&vdev->node);
+	mutex_unlock(&vbus_lock);
+
+	if (bus)
+		put_device(&vdev->dev);
+	device_del(&vdev->dev);
+	return 0;
+}
+
+/**
+ * vbus_device_drop() - configfs removed the device's directory
+ * @vdev: the device
+ *
+ * configfs refuses rmdir of a device with links, so a device still on a
+ * bus here is one whose ln -s lost the race with this rmdir: the link is
+ * about to fail, and the device leaves the bus now.
+ *
+ * configfs drops its last reference on the item inside ->rmdir(), before
+ * the VFS unhashes the directory's dentry; a concurrent ln -s that looked
+ * the directory up meanwhile would take a reference on a freed item
+ * through that dentry (configfs_get_config_item() checks only that the
+ * dentry is hashed). Unhashing it here, while configfs still holds the
+ * item, closes that window: a lookup either got its reference already or
+ * finds nothing.
+ */
+void vbus_device_drop(struct vbus_device *vdev)
+{
+	d_drop(vdev->group.cg_item.ci_dentry);
+	__vbus_device_destroy(vdev, true);
+	config_item_put(&vdev->group.cg_item);
+}
 
 static void vbus_device_release(struct device *dev)
 {
@@ -268,19 +351,11 @@ EXPORT_SYMBOL_GPL(vbus_device_create);
  */
 int vbus_device_destroy(struct vbus_device *vdev)
 {
-	mutex_lock(&vbus_lock);
-	if (vdev->bus) {
-		pr_err("device %s: on bus %s, detach it first\n",
-		       vbus_device_name(vdev), vbus_name(vdev->bus));
-		mutex_unlock(&vbus_lock);
-		return -EBUSY;
-	}
-	list_del_init(&vdev->node);
-	mutex_unlock(&vbus_lock);
+	int ret = __vbus_device_destroy(vdev, false);
 
-	device_del(&vdev->dev);
-	config_item_put(&vdev->group.cg_item);
-	return 0;
+	if (!ret)
+		config_item_put(&vdev->group.cg_item);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(vbus_device_destroy);
 
@@ -340,13 +415,6 @@ struct vbus *vbus_create(const char *name)
 	return bus;
 }
 EXPORT_SYMBOL_GPL(vbus_create);
-
-/* Take @vdev out of its connected bus's client. */
-static void vbus_connector_detach(struct vbus_device *vdev)
-{
-	vdev->bus->connector->ops->detach(vdev);
-	vdev->connector_priv = NULL;
-}
 
 static void vbus_disconnect_locked(struct vbus *bus)
 {
@@ -468,25 +536,27 @@ EXPORT_SYMBOL_GPL(vbus_attach);
  */
 int vbus_detach(struct vbus_device *vdev)
 {
+	int ret = vbus_detach_silent(vdev);
+
+	if (ret)
+		pr_err("device %s: not on a bus\n", vbus_device_name(vdev));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vbus_detach);
+
+/* vbus_detach() without a message: configfs's failed links end here. */
+int vbus_detach_silent(struct vbus_device *vdev)
+{
 	struct vbus *bus;
 
 	mutex_lock(&vbus_lock);
-	bus = vdev->bus;
-	if (!bus) {
-		mutex_unlock(&vbus_lock);
-		pr_err("device %s: not on a bus\n", vbus_device_name(vdev));
-		return -ENOENT;
-	}
-	if (bus->connector)
-		vbus_connector_detach(vdev);
-	list_del_init(&vdev->bus_node);
-	vdev->bus = NULL;
-	vbus_notify(VBUS_EVENT_DEVICE_REMOVED, bus, vdev);
+	bus = vbus_detach_locked(vdev);
 	mutex_unlock(&vbus_lock);
+	if (!bus)
+		return -ENOENT;
 	put_device(&vdev->dev);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(vbus_detach);
 
 /**
  * vbus_connector_register() - make a connector available to buses

@@ -13,5 +13,7 @@ void vbus_configfs_exit(void);
 int vbus_configfs_add_class(struct vbus_class *class);
 void vbus_configfs_remove_class(struct vbus_class *class);
 void vbus_bus_init_group(struct vbus *bus, const char *name);
+void vbus_device_drop(struct vbus_device *vdev);
+int vbus_detach_silent(struct vbus_device *vdev);
 
 #endif /* _VBUS_INTERNAL_H */

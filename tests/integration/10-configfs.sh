@@ -24,8 +24,24 @@ t_check "its uevent carries MODALIAS=vbus:ref" \
 	grep -qx MODALIAS=vbus:ref /sys/bus/vbus/devices/d1/uevent
 t_eq "sysfs device_class is ref" ref \
 	"$(cat /sys/bus/vbus/devices/d1/device_class)"
-t_errno "an over-long device name is EINVAL" EINVAL "too long" \
+t_errno "an over-long device name is EINVAL" EINVAL "abcdefghijklmnopqrstuvwxyz" \
 	mkdir $CFS/devices/ref/abcdefghijklmnopqrstuvwxyz0123456789
+
+# Names reach sysfs, logs and line-based tools: 1 to 31 printable ASCII
+# characters, no whitespace, no '/', not starting with '.'.
+for bad in "a b" "$(printf 'a\tb')" "$(printf 'a\nb')" ".hidden" \
+	"$(printf 'caf\303\251')" "abcdefghijklmnopqrstuvwxyz012345"; do
+	show=$(printf '%s' "$bad" | od -An -c | tr -s ' ')
+	t_errno "device name '$show' is EINVAL" EINVAL "device name" \
+		mkdir "$CFS/devices/ref/$bad"
+	t_errno "bus name '$show' is EINVAL" EINVAL "bus name" \
+		mkdir "$CFS/buses/$bad"
+done
+t_check "a 31-character name with punctuation is fine" sh -c \
+	"mkdir $CFS/devices/ref/a-b_c.d:e@f+g=h,i~j%k0123456789 &&
+	 rmdir $CFS/devices/ref/a-b_c.d:e@f+g=h,i~j%k0123456789"
+t_eq "no refused name reached sysfs" "" \
+	"$(ls /sys/bus/vbus/devices | grep -v '^d1$')"
 
 # Class attributes.
 t_check "write label" put $CFS/devices/ref/d1/label "hello vbus"

@@ -91,6 +91,65 @@ t_fails "restore reports the items that failed" "3 item(s) failed" \
 t_eq "and applied the rest" "p1 5" \
 	"$(cat $CFS/devices/ref/good/bus) $(cat $CFS/devices/ref/good/value)"
 t_check "clear after a partial restore" v clear
+
+# Hostile input: names that would leave configfs, files others could
+# have written, a planted symlink, attributes that do not exist.
+cat >"$work/evil.json" <<'EOT'
+{"buses": [{"name": "../../../../../tmp/vbus-evil", "connector": "pwned"}],
+ "devices": []}
+EOT
+mkdir -p /tmp/vbus-evil
+t_fails "restore of a bus named ../../.. is refused" "invalid names" \
+	v restore "$work/evil.json"
+t_check "nothing was written outside configfs" \
+	test ! -e /tmp/vbus-evil/connector
+rmdir /tmp/vbus-evil
+cat >"$work/space.json" <<'EOT'
+{"buses": [{"name": "a b", "connector": "none"}], "devices": []}
+EOT
+t_fails "restore of a name with a space is refused" "invalid names" \
+	v restore "$work/space.json"
+echo '{"buses": [], "devices": []}' >"$work/theirs.json"
+chown nobody "$work/theirs.json"
+t_fails "restore of a file not owned by root is refused" "not owned by root" \
+	v restore "$work/theirs.json"
+chown root "$work/theirs.json"
+chmod 0664 "$work/theirs.json"
+t_fails "restore of a group-writable file is refused" "writable by group" \
+	v restore "$work/theirs.json"
+chmod 0646 "$work/theirs.json"
+t_fails "restore of a world-writable file is refused" "writable by group" \
+	v restore "$work/theirs.json"
+t_fails "a bus name with a space is refused" "not a valid bus name" \
+	v bus add "a b"
+t_fails "a device name starting with . is refused" "not a valid device name" \
+	v dev add ref .x
+t_fails "a class name with a / is refused" "not a valid class name" \
+	v dev add ../ref x
+modprobe vbus_ref
+v dev add ref real
+t_fails "setting an attribute that does not exist" "no such attribute" \
+	v dev set real nosuch=1
+t_check "and no file was created for it" test ! -e $CFS/devices/ref/real/nosuch
+ln -s /tmp/vbus-victim "$work/s.json.tmp"
+t_check "save next to a planted symlink" v save "$work/s.json"
+t_check "the symlink's target was not written" test ! -e /tmp/vbus-victim
+t_eq "save wrote mode 0600" 600 "$(stat -c %a "$work/s.json")"
+v clear
+
+# venet round trip: save records the default hostif, restore writes it
+# back (the same name is a no-op, not EEXIST).
+modprobe vbus_venet
+v dev add venet vr0 mtu=1400
+t_check "venet: save" v save "$work/venet.json"
+v show --json >"$work/vbefore.json"
+t_check "venet: clear" v clear
+t_check "venet: restore" v restore "$work/venet.json"
+v show --json >"$work/vafter.json"
+t_check "venet: the round trip gives the same show --json" \
+	cmp "$work/vbefore.json" "$work/vafter.json"
+v clear
+modprobe -r vbus_venet
 t_check "man page renders" sh -c "man -l $VBUS_SRC/configfs-scripts/vbusctl.8 2>/dev/null | grep -q vbusctl || groff -man -Tascii $VBUS_SRC/configfs-scripts/vbusctl.8 | grep -q vbusctl"
 modprobe -r vbus_testconn vbus_ref vbus
 rm -rf "$work"

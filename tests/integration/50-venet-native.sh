@@ -13,6 +13,12 @@ t_check "its host interface exists, named after it" ip link show ve0
 t_errno "a malformed mac is EINVAL" EINVAL ve0 put $D/ve0/mac 02:00:00:00:00
 t_errno "a multicast mac is EINVAL" EINVAL ve0 put $D/ve0/mac 01:00:5e:00:00:01
 t_errno "mtu out of range is EINVAL" EINVAL ve0 put $D/ve0/mtu 10000
+t_check "mtu is decimal: 01500 is 1500, not octal" put $D/ve0/mtu 01500
+t_eq "read back" 1500 "$(cat $D/ve0/mtu)"
+t_errno "a hex mtu is EINVAL" EINVAL ve0 put $D/ve0/mtu 0x5dc
+t_check "writing hostif its own name is a no-op" put $D/ve0/hostif ve0
+t_check "the configfs stats attribute is gone (ip -s, ethtool -S)" \
+	test ! -e $D/ve0/stats
 t_check "set the client mac" put $D/ve0/mac 02:00:00:00:00:02
 t_check "rename the host interface" put $D/ve0/hostif vhost0
 t_check "the host interface has its new name" ip link show vhost0

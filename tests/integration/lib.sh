@@ -4,7 +4,7 @@
 # shellcheck shell=sh
 
 CFS=/sys/kernel/config/vbus
-VBUS_MODULES="virtio_net vbus_venet_client vbus_ref_client vbus_native
+VBUS_MODULES="virtio_net vbus_venet_client vbus_hostile_client vbus_ref_client vbus_native
 vbus_virtio vbus_venet vbus_testconn vbus_ref vbus"
 T_N=0
 T_FAILED=0
@@ -170,9 +170,17 @@ t_teardown() {
 			[ -d "$_d" ] && rmdir "$_d"
 		done
 	fi
-	# shellcheck disable=SC2086
-	modprobe -r $VBUS_MODULES 2>/dev/null
+	t_unload 2>/dev/null
 	return 0
+}
+
+# Unload every loaded vbus module (and virtio_net), users first; fails
+# when one refuses.
+t_unload() {
+	for _m in $VBUS_MODULES; do
+		[ -e /sys/module/$_m/refcnt ] || continue
+		rmmod $_m || return 1
+	done
 }
 trap t_teardown EXIT
 

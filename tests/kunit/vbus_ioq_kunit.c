@@ -7,6 +7,8 @@
  * and a host that completes more than was posted).
  */
 #include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/vbus_queue.h>
 
@@ -435,6 +437,92 @@ static void ioq_bad_header(struct kunit *test)
 					    b->addr, b->size), -EINVAL);
 }
 
+/*
+ * Fuzzing: seeded, reproducible random rings. Each case lays out a valid
+ * ring with a few buffers posted, then overwrites random bytes of the
+ * ring (header, indices, descriptors) with random values, and drives the
+ * host side. Whatever the bytes, every op answers 0, -EAGAIN or -EIO,
+ * the host pops no more than the ring holds, and a broken queue stays
+ * broken and asks for no more polling.
+ */
+static unsigned int fuzz_cases = 300;
+module_param(fuzz_cases, uint, 0444);
+MODULE_PARM_DESC(fuzz_cases, "random rings per fuzz suite");
+static unsigned int fuzz_seed = 1;
+module_param(fuzz_seed, uint, 0444);
+MODULE_PARM_DESC(fuzz_seed, "seed of the first case; case i uses seed + i");
+
+static void ioq_fuzz_one(struct kunit *test, struct ioq_fixture *f, u32 seed)
+{
+	struct vbus_queue *q = &f->ioq.q;
+	struct rnd_state rnd;
+	struct vbus_buf buf;
+	u8 scratch[64];
+	u32 i, n, pops = 0, count = RING_COUNT;
+	u8 *ring = (u8 *)f->ring;
+	int ret;
+
+	prandom_seed_state(&rnd, seed);
+	memset(f->region, 0, REGION_SIZE);
+	vbus_ioq_client_init(&f->client, f->ring, count);
+	KUNIT_ASSERT_EQ(test, fixture_init(f), 0);
+	n = prandom_u32_state(&rnd) % (count + 1);
+	for (i = 0; i < n; i++)
+		post(f, BUF_BASE + 64 * i, 1 + prandom_u32_state(&rnd) % 128, i);
+	/* Mutate 1 to 8 bytes after the header the host validated at init. */
+	n = 1 + prandom_u32_state(&rnd) % 8;
+	for (i = 0; i < n; i++) {
+		u32 off = offsetof(struct ioq_ring, signal) +
+			  prandom_u32_state(&rnd) % (RING_BYTES -
+						    offsetof(struct ioq_ring, signal));
+
+		ring[off] = prandom_u32_state(&rnd);
+	}
+	for (i = 0; i < 2 * count + 2; i++) {
+		ret = q->ops->pop(q, &buf);
+		if (ret == -EAGAIN)
+			break;
+		if (ret) {
+			KUNIT_ASSERT_EQ_MSG(test, ret, -EIO, "seed %u", seed);
+			KUNIT_ASSERT_TRUE_MSG(test, q->broken, "seed %u", seed);
+			break;
+		}
+		pops++;
+		/* A popped buffer is inside the region, whatever the ring says. */
+		KUNIT_ASSERT_TRUE_MSG(test, vbus_memctx_range_ok(q->mem, buf.addr,
+								 buf.len),
+				      "seed %u", seed);
+		ret = q->ops->write(q, &buf, scratch,
+				    min_t(u32, buf.len, sizeof(scratch)));
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "seed %u", seed);
+		ret = q->ops->push(q, &buf, buf.pos);
+		KUNIT_ASSERT_TRUE_MSG(test, !ret || ret == -EIO, "seed %u", seed);
+	}
+	KUNIT_ASSERT_LE_MSG(test, pops, count, "seed %u", seed);
+	if (q->broken) {
+		KUNIT_ASSERT_EQ_MSG(test, q->ops->pop(q, &buf), -EIO, "seed %u",
+				    seed);
+		KUNIT_ASSERT_FALSE_MSG(test, q->ops->enable_notify(q), "seed %u",
+				       seed);
+	}
+}
+
+static void ioq_fuzz(struct kunit *test)
+{
+	struct ioq_fixture *f = ioq_fixture(test, RING_COUNT);
+	unsigned int i, broken = 0;
+
+	for (i = 0; i < fuzz_cases; i++) {
+		ioq_fuzz_one(test, f, fuzz_seed + i);
+		broken += f->ioq.q.broken;
+	}
+	kunit_info(test, "%u random rings from seed %u, %u broke their queue\n",
+		   fuzz_cases, fuzz_seed, broken);
+	/* A fuzzer that never breaks anything proves nothing. */
+	if (fuzz_cases >= 100)
+		KUNIT_EXPECT_GT(test, broken, 0);
+}
+
 static struct kunit_case ioq_cases[] = {
 	KUNIT_CASE(ioq_empty),
 	KUNIT_CASE(ioq_wraparound),
@@ -445,6 +533,7 @@ static struct kunit_case ioq_cases[] = {
 	KUNIT_CASE_PARAM(ioq_bad_header, bad_header_gen_params),
 	KUNIT_CASE(ioq_client_round_trip),
 	KUNIT_CASE(ioq_client_refuses_overrun),
+	KUNIT_CASE(ioq_fuzz),
 	{}
 };
 

@@ -9,6 +9,8 @@
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
 #include <linux/io.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/vbus_virtio.h>
 #include <linux/vbus_vringh.h>
@@ -358,6 +360,135 @@ static void vringh_queue_kick_callback(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kicks, 1);
 }
 
+/*
+ * Fuzzing: seeded, reproducible random rings for vringh. Every value is
+ * random, but every address is either outside RAM or inside this suite's
+ * own data area (buffers in one part, indirect tables, 16-byte aligned,
+ * in the other, filled with such descriptors too): what is fuzzed is the
+ * ring's structure, never a write to someone else's memory. Whatever the
+ * ring says, pop answers 0, -EAGAIN or -EIO, no more than a ring's worth
+ * of chains is taken, and a broken queue stays broken.
+ */
+static unsigned int fuzz_cases = 300;
+module_param(fuzz_cases, uint, 0444);
+MODULE_PARM_DESC(fuzz_cases, "random rings in the fuzz case");
+static unsigned int fuzz_seed = 1;
+module_param(fuzz_seed, uint, 0444);
+MODULE_PARM_DESC(fuzz_seed, "seed of the first ring; ring i uses seed + i");
+
+#define FUZZ_TABLES	1024	/* indirect tables: data[0, FUZZ_TABLES) */
+#define FUZZ_DATA	8192	/* buffers: data[FUZZ_TABLES, FUZZ_DATA) */
+
+struct fuzz {
+	struct rnd_state rnd;
+	u8 *data;
+	u64 phys;
+};
+
+static u32 fuzz_rand(struct fuzz *z, u32 below)
+{
+	return prandom_u32_state(&z->rnd) % below;
+}
+
+/* A random descriptor whose addresses are safe to follow. */
+static void fuzz_desc(struct fuzz *z, struct vring_desc *d, unsigned int num)
+{
+	u16 flags = fuzz_rand(z, 8) & (VRING_DESC_F_NEXT | VRING_DESC_F_WRITE |
+				       VRING_DESC_F_INDIRECT);
+	u32 len, off;
+	u64 addr;
+
+	if (flags & VRING_DESC_F_INDIRECT) {
+		off = 16 * fuzz_rand(z, FUZZ_TABLES / 16);
+		len = fuzz_rand(z, 4) ? 16 * fuzz_rand(z, (FUZZ_TABLES - off) / 16 + 1) :
+					fuzz_rand(z, FUZZ_TABLES - off + 1);
+		addr = z->phys + off;
+	} else if (fuzz_rand(z, 5)) {
+		off = FUZZ_TABLES + fuzz_rand(z, FUZZ_DATA - FUZZ_TABLES);
+		len = fuzz_rand(z, FUZZ_DATA - off + 1);
+		addr = z->phys + off;
+	} else {
+		addr = NOT_RAM + fuzz_rand(z, 1U << 30);
+		len = prandom_u32_state(&z->rnd);
+	}
+	d->addr = __cpu_to_virtio64(true, addr);
+	d->len = __cpu_to_virtio32(true, len);
+	d->flags = __cpu_to_virtio16(true, flags);
+	d->next = __cpu_to_virtio16(true, fuzz_rand(z, num + 2));
+}
+
+static void vringh_fuzz_one(struct kunit *test, struct ring_fixture *f,
+			    struct fuzz *z, u32 seed)
+{
+	struct vbus_queue *q = &f->vr.q;
+	struct vring_desc *tables = (struct vring_desc *)z->data;
+	unsigned int i, pops = 0, n;
+	struct vbus_buf buf;
+	u8 scratch[32] = {};
+	u16 idx;
+	int ret;
+
+	prandom_seed_state(&z->rnd, seed);
+	memset(f->mem, 0, vring_size(RING_NUM, SMP_CACHE_BYTES));
+	vbus_vringh_cleanup(&f->vr);
+	vbus_vringh_init(&f->vr, FEATURES, RING_NUM,
+			 virt_to_phys(f->vring.desc),
+			 virt_to_phys(f->vring.avail),
+			 virt_to_phys(f->vring.used));
+	for (i = 0; i < FUZZ_TABLES / sizeof(*tables); i++)
+		fuzz_desc(z, &tables[i], RING_NUM);
+	for (i = 0; i < RING_NUM; i++) {
+		u16 head = fuzz_rand(z, RING_NUM + 2);
+
+		fuzz_desc(z, &f->vring.desc[i], RING_NUM);
+		f->vring.avail->ring[i] = __cpu_to_virtio16(true, head);
+	}
+	idx = fuzz_rand(z, 4) ? fuzz_rand(z, RING_NUM + 1) :
+				prandom_u32_state(&z->rnd);
+	f->vring.avail->idx = __cpu_to_virtio16(true, idx);
+	n = 2 * RING_NUM + 2;
+	for (i = 0; i < n; i++) {
+		ret = q_pop(q, &buf);
+		if (ret == -EAGAIN)
+			break;
+		if (ret) {
+			KUNIT_ASSERT_EQ_MSG(test, ret, -EIO, "seed %u", seed);
+			break;
+		}
+		pops++;
+		/* One of them fails: the chain goes the other way. */
+		if (q_read(q, &buf, scratch, min_t(u32, buf.len, 8)))
+			q_write(q, &buf, scratch, min_t(u32, buf.len, 8));
+		ret = q_push(q, &buf, buf.pos);
+		KUNIT_ASSERT_TRUE_MSG(test, !ret || ret == -EIO, "seed %u",
+				      seed);
+	}
+	KUNIT_ASSERT_LE_MSG(test, pops, RING_NUM, "seed %u", seed);
+	if (q->broken)
+		KUNIT_ASSERT_EQ_MSG(test, q_pop(q, &buf), -EIO, "seed %u", seed);
+}
+
+static void vringh_queue_fuzz(struct kunit *test)
+{
+	struct ring_fixture *f = ring_fixture(test, 0);
+	struct fuzz *z = kunit_kzalloc(test, sizeof(*z), GFP_KERNEL);
+	unsigned int i, broken = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, z);
+	z->data = kunit_kzalloc(test, FUZZ_DATA, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, z->data);
+	z->phys = virt_to_phys(z->data);
+	for (i = 0; i < fuzz_cases; i++) {
+		vringh_fuzz_one(test, f, z, fuzz_seed + i);
+		broken += f->vr.q.broken;
+	}
+	kunit_info(test, "%u random rings from seed %u, %u broke their queue\n",
+		   fuzz_cases, fuzz_seed, broken);
+	/* A fuzzer that never breaks anything proves nothing. */
+	if (fuzz_cases >= 100)
+		KUNIT_EXPECT_GT(test, broken, 0);
+}
+
 static struct kunit_case vringh_queue_cases[] = {
 	KUNIT_CASE(vringh_queue_empty),
 	KUNIT_CASE(vringh_queue_read_and_write),
@@ -365,6 +496,7 @@ static struct kunit_case vringh_queue_cases[] = {
 	KUNIT_CASE(vringh_queue_calls_driver),
 	KUNIT_CASE(vringh_queue_broken_calls_nobody),
 	KUNIT_CASE(vringh_queue_kick_callback),
+	KUNIT_CASE(vringh_queue_fuzz),
 	{}
 };
 

@@ -1,8 +1,12 @@
 #!/bin/sh
 # Runs inside the test VM for `make check`: load every KUnit module, then
 # run every integration script; each leaves one KTAP document in
-# $VBUS_OUT/ktap/ for the host to parse.
+# $VBUS_OUT/ktap/ for the host to parse. STRESS=1 (make stress) runs the
+# long versions: 10,000 fuzzed rings per suite, every fault point, minutes
+# of races.
 ktap=$VBUS_OUT/ktap
+fuzz=
+[ "${STRESS:-0}" = 1 ] && fuzz="fuzz_cases=10000"
 mkdir -p "$ktap"
 
 for ko in "$VBUS_SRC"/*_kunit.ko; do
@@ -10,7 +14,8 @@ for ko in "$VBUS_SRC"/*_kunit.ko; do
 	name=$(basename "$ko" .ko)
 	echo "=== KUnit: $name"
 	before=$(dmesg | wc -l)
-	modprobe "$name" || echo "check: modprobe $name failed"
+	# shellcheck disable=SC2086
+	modprobe "$name" $fuzz || echo "check: modprobe $name failed"
 	dmesg | tail -n +"$((before + 1))" >"$ktap/$name.ktap"
 	grep -E '^\[[ 0-9.]+\] +(# Subtest|(not )?ok [0-9]+ vbus)' "$ktap/$name.ktap" |
 		sed 's/^\[[ 0-9.]*\] *//' || true

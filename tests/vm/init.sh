@@ -30,7 +30,7 @@ mount --bind "$vbus_run/root/lib/modules" /lib/modules
 
 hostname vbus-vm
 ip link set lo up
-export VBUS_SRC="$vbus_src" VBUS_OUT=$out
+export VBUS_SRC="$vbus_src" VBUS_OUT=$out STRESS="${vbus_stress:-0}"
 # Boot leaves no kmemleak report on these kernels (measured), and a scan
 # costs about 20 s under TCG with KASAN: scan once, at the end.
 leak=/sys/kernel/debug/kmemleak

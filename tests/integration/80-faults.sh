@@ -1,0 +1,36 @@
+#!/bin/sh
+# Fault injection: each user operation (mkdir of a device and a bus, ln,
+# rm, each connector's connect, hot-plug, attribute writes, client open,
+# MTU change) has its 1st, 2nd, ... allocation failed in turn (fail-nth)
+# until it succeeds unfaulted. Each failure must give an errno and leave
+# nothing behind, the object must work afterwards, no splat, no leak.
+# make check tries every 5th fault point; STRESS=1 every one.
+. "$(dirname "$0")/lib.sh"
+
+if [ ! -e /proc/thread-self/fail-nth ]; then
+	t_ok "fault injection # SKIP the kernel has no CONFIG_FAULT_INJECTION"
+	t_done
+	exit
+fi
+stride=5
+[ "${STRESS:-0}" = 1 ] && stride=1
+t_check "modprobe the classes and connectors" sh -c \
+	'modprobe vbus_ref && modprobe vbus_venet && modprobe vbus_testconn &&
+	 modprobe vbus_native && modprobe vbus_venet_client &&
+	 { modprobe vbus_virtio && modprobe virtio_net || true; }'
+python3 "$VBUS_SRC/tests/tools/faults.py" --stride "$stride" >/tmp/faults.out 2>&1
+rc=$?
+while IFS= read -r line; do
+	case $line in
+	"not ok "*) _r=${line#not ok }; t_fail "${_r#* }" ;;
+	"ok "*) _r=${line#ok }; t_ok "${_r#* }" ;;
+	"# "*) t_diag "${line#\# }" ;;
+	esac
+done </tmp/faults.out
+t_eq "the fault sweep ran to its end" 0 "$rc"
+t_diag "$(tail -n 20 /tmp/faults.out | grep -v '^[#o0-9]' || true)"
+t_eq "nothing left in configfs" "" \
+	"$(ls $CFS/buses; find $CFS/devices -mindepth 2 -maxdepth 2)"
+t_check "every module unloads" t_unload
+t_kmemleak "kmemleak finds nothing after the fault sweep"
+t_done
