@@ -26,7 +26,6 @@ static BLOCKING_NOTIFIER_HEAD(vbus_notifier);
 /* Parent of every vbus device in sysfs: /sys/devices/vbus/. */
 static struct device *vbus_root;
 
-
 static int vbus_uevent(VBUS_UEVENT_DEVICE *dev, struct kobj_uevent_env *env)
 {
 	const struct vbus_device *vdev = container_of(dev, struct vbus_device,

@@ -7,9 +7,9 @@
 . "$(dirname "$0")/lib.sh"
 
 if [ "${STRESS:-0}" = 1 ]; then
-	N_LINK=3000 N_CONN=500 N_RMMOD=300 N_UNPLUG=1000
+	N_LINK=3000 N_CONN=500 N_RMMOD=300 N_UNPLUG=1000 N_NETDEV=200
 else
-	N_LINK=300 N_CONN=60 N_RMMOD=40 N_UNPLUG=40
+	N_LINK=300 N_CONN=60 N_RMMOD=40 N_UNPLUG=40 N_NETDEV=15
 fi
 D=$CFS/devices/ref
 B=$CFS/buses/race
@@ -90,27 +90,33 @@ client_if() {	# the client interface of u0 over connector $1
 	virtio) ls /sys/bus/vbus/devices/u0/virtio*/net 2>/dev/null ;;
 	esac
 }
+# Traffic both ways the whole time: the host floods the client's address
+# with pings (its RX queue), the client answers (its TX queue).
 unplug_under_traffic() {	# unplug_under_traffic CONNECTOR
 	put $CFS/buses/u/connector "$1" || return 1
+	ip netns exec h ping -f -q 10.96.0.2 >/dev/null 2>&1 &
+	flood=$!
 	i=0
 	while [ $i -lt "$N_UNPLUG" ]; do
 		i=$((i + 1))
-		ln -s $CFS/devices/venet/u0 $CFS/buses/u/devices/u0 || return 1
+		ln -s $CFS/devices/venet/u0 $CFS/buses/u/devices/u0 || break
 		c=$(client_if "$1")
-		[ -n "$c" ] || { echo "no client interface ($i)"; return 1; }
+		[ -n "$c" ] || { echo "no client interface ($i)"; break; }
 		ip addr add 10.96.0.2/24 dev "$c" && ip link set "$c" up ||
-			return 1
-		ping -f -w 1 -W 1 10.96.0.1 >/dev/null 2>&1 &
-		sleep 0.3
-		rm $CFS/buses/u/devices/u0 || return 1
-		wait
+			break
+		[ $((i % 10)) = 1 ] && sleep 0.2
+		rm $CFS/buses/u/devices/u0 || break
 	done
+	kill $flood
+	wait $flood 2>/dev/null
+	[ -L $CFS/buses/u/devices/u0 ] && rm $CFS/buses/u/devices/u0
 	put $CFS/buses/u/connector none
+	[ $i = "$N_UNPLUG" ] && [ ! -L $CFS/buses/u/devices/u0 ]
 }
-t_check "$N_UNPLUG x hot-unplug under a ping flood, native" \
+t_check "$N_UNPLUG x hot-plug and unplug under a ping flood, native" \
 	unplug_under_traffic native
 if [ -d /sys/module/vbus_virtio ]; then
-	t_check "$N_UNPLUG x hot-unplug under a ping flood, virtio" \
+	t_check "$N_UNPLUG x hot-plug and unplug under a ping flood, virtio" \
 		unplug_under_traffic virtio
 else
 	t_ok "hot-unplug under a ping flood, virtio # SKIP no vbus_virtio"
@@ -122,7 +128,7 @@ ip netns del h
 # hostif replaces the host interface while others read its counters.
 hostif_vs_stats() {
 	i=0
-	while [ $i -lt "$N_CONN" ]; do
+	while [ $i -lt "$N_NETDEV" ]; do
 		i=$((i + 1))
 		for n in 1 2 3; do
 			ethtool -S ux 2>/dev/null >/dev/null
@@ -134,7 +140,7 @@ hostif_vs_stats() {
 		wait
 	done
 }
-t_check "$N_CONN x hostif replaced while its counters are read" \
+t_check "$N_NETDEV x hostif replaced twice while its counters are read" \
 	hostif_vs_stats
 
 # The client changes its MTU (laying its rings out again) while the bus
@@ -143,7 +149,7 @@ mtu_vs_disconnect() {
 	put /sys/module/vbus_venet_client/parameters/offload 0
 	ln -s $CFS/devices/venet/u0 $CFS/buses/u/devices/u0 || return 1
 	i=0
-	while [ $i -lt "$N_CONN" ]; do
+	while [ $i -lt "$N_NETDEV" ]; do
 		i=$((i + 1))
 		put $CFS/buses/u/connector native || return 1
 		c=$(client_if native)
@@ -156,7 +162,7 @@ mtu_vs_disconnect() {
 	rm $CFS/buses/u/devices/u0
 	put /sys/module/vbus_venet_client/parameters/offload 1
 }
-t_check "$N_CONN x client MTU change racing disconnect" mtu_vs_disconnect
+t_check "$N_NETDEV x client MTU change racing disconnect" mtu_vs_disconnect
 sleep 1
 t_check "teardown" sh -c "rmdir $CFS/devices/venet/u0 $CFS/buses/u"
 t_check "every module unloads" t_unload
