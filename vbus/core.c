@@ -253,11 +253,16 @@ static int __vbus_device_destroy(struct vbus_device *vdev, bool force)
  * through that dentry (configfs_get_config_item() checks only that the
  * dentry is hashed). Unhashing it here, while configfs still holds the
  * item, closes that window: a lookup either got its reference already or
- * finds nothing.
+ * finds nothing. A mkdir that fails after make_group (configfs could not
+ * create the directory) drops the device too, before it has a dentry.
  */
 void vbus_device_drop(struct vbus_device *vdev)
 {
-	d_drop(vdev->group.cg_item.ci_dentry);
+	struct dentry *dentry = vdev->group.cg_item.ci_dentry;
+
+	/* A mkdir that failed after make_group drops the item dentry-less. */
+	if (dentry)
+		d_drop(dentry);
 	__vbus_device_destroy(vdev, true);
 	config_item_put(&vdev->group.cg_item);
 }

