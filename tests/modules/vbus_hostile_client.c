@@ -22,6 +22,7 @@
 #include <linux/prandom.h>
 #include <linux/vmalloc.h>
 #include <linux/vbus_native.h>
+#include <linux/virtio_byteorder.h>
 #include <linux/virtio_net.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/vbus_venet.h>
@@ -90,10 +91,10 @@ static void post_frame(struct hostile *h, u8 gso_type)
 	hdr->gso_type = gso_type;
 	if (gso_type != VIRTIO_NET_HDR_GSO_NONE) {
 		hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-		hdr->hdr_len = cpu_to_le16(ETH_HLEN + 28);
-		hdr->gso_size = cpu_to_le16(100);
-		hdr->csum_start = cpu_to_le16(ETH_HLEN + 20);
-		hdr->csum_offset = cpu_to_le16(6);
+		hdr->hdr_len = __cpu_to_virtio16(true, ETH_HLEN + 28);
+		hdr->gso_size = __cpu_to_virtio16(true, 100);
+		hdr->csum_start = __cpu_to_virtio16(true, ETH_HLEN + 20);
+		hdr->csum_offset = __cpu_to_virtio16(true, 6);
 	}
 	eth_broadcast_addr(buf + HDR);
 	eth_random_addr(buf + HDR + ETH_ALEN);
