@@ -53,8 +53,13 @@ static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 	if (slot == VBUS_VRINGH_SLOTS)
 		return -EAGAIN;
 	it = &vr->iters[slot];
+	/*
+	 * A hostile chain can make vringh grow its iovec past what the page
+	 * allocator serves (found by fuzzing: a WARN in __alloc_pages): fail
+	 * quietly, and the queue breaks below.
+	 */
 	ret = vringh_getdesc_iotlb(&vr->vrh, &it->riov, &it->wiov, &head,
-				   GFP_ATOMIC);
+				   GFP_ATOMIC | __GFP_NOWARN);
 	if (!ret)
 		return -EAGAIN;
 	if (ret < 0)
