@@ -52,8 +52,8 @@ echo "== the same venet device, switched to the virtio connector: virtio_net is 
 run modprobe vbus_virtio
 run modprobe virtio_net
 run "echo virtio > $CFS/buses/net/connector"
-run "ls -d /sys/bus/vbus/devices/ve0/virtio*"
-vclient=$(ls /sys/bus/vbus/devices/ve0/virtio*/net)
+run "ls -d /sys/bus/vdpa/devices/ve0/virtio*"
+vclient=$(ls /sys/bus/vdpa/devices/ve0/virtio*/net)
 run ethtool -i "$vclient"
 run "ethtool -k $vclient | grep -E '^(tx-checksumming|tcp-segmentation-offload|scatter-gather):'"
 run ip link set "$vclient" netns client

@@ -1,81 +1,112 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vbus virtio connector: every device of a bus, served to the kernel's own
- * virtio drivers through a virtio transport.
+ * vbus virtio connector: every device of a bus, a vDPA device.
  *
- * Driver side, each device is a virtio_device whose virtqueues are split
- * rings made by virtio_ring. Device side, the same rings are read through
- * vringh, behind struct vbus_queue (a struct vbus_vringh, vringh_queue.c):
- * the device interface the native connector serves too. The two sides
- * call each other directly: notify() runs the queue's kick callback, the
- * device's signal runs vring_interrupt(), a config change runs
- * virtio_config_changed().
+ * Each device of a connected bus is registered on the kernel's vDPA bus,
+ * its vdpa_config_ops written once from the device interface (struct
+ * vbus_device_ops). virtio_vdpa binds it, and the kernel's own virtio
+ * drivers are its clients. The driver's rings are read through vringh
+ * behind struct vbus_queue (vringh_queue.c); every address goes through the
+ * device's IOTLB, which maps System RAM one to one and nothing else.
  *
- * Lifetimes: a struct vbus_virtio_dev is made by attach and unregistered
- * by detach, both under the vbus topology mutex; it is the vbus device's
- * connector_priv in between. Its virtio_device refcount owns it; it holds
- * a reference on its vbus device and on this module until released.
- * Status, features and virtqueues are changed only by the virtio core,
- * which serialises its config ops per device.
+ * Notification is direct: kick_vq runs the queue's kick callback (under
+ * RCU, so that stop can wait for it), a completion runs the callback the
+ * driver set with set_vq_cb, a config change the one of set_config_cb.
+ *
+ * Lifetimes: attach allocates a struct vbus_vdpa with vdpa_alloc_device()
+ * and registers it; detach unregisters it; both under the vbus topology
+ * mutex, and it is the vbus device's connector_priv in between, with a
+ * reference of its own on the vdpa device. The vdpa device's refcount owns
+ * the struct; it holds a reference on its vbus device and on this module,
+ * dropped by vbus_vdpa_free().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dma-mapping.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/vbus.h>
+#include <linux/vbus_compat.h>
 #include <linux/vbus_queue.h>
 #include <linux/vbus_virtio.h>
 #include <linux/vbus_vringh.h>
-#include <linux/virtio.h>
+#include <linux/vdpa.h>
 #include <linux/virtio_config.h>
-#include <linux/virtio_ring.h>
+#include <linux/virtio_ids.h>
 
-#define VBUS_VIRTIO_VQ_SIZE	256
-#define VBUS_VIRTIO_TRANSPORT_FEATURES \
-	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) | \
+/* Largest ring a driver may ask for; virtio_vdpa takes exactly this. */
+#define VBUS_VDPA_VQ_NUM_MAX	256
+#define VBUS_VDPA_TRANSPORT_FEATURES \
+	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_F_ACCESS_PLATFORM) | \
+	 BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) | \
 	 BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
 
 /**
- * struct vbus_virtio_vq - one virtqueue, both sides
- * @vr: device side: the ring as vringh reads it, behind struct vbus_queue;
- *	its call callback runs vring_interrupt() on @vq
- * @vq: driver side, NULL while not set up
+ * struct vbus_vdpa_vq - one virtqueue as the driver configured it
+ * @vr: the device side, valid while the device is started
+ * @desc: descriptor table address, as the driver wrote it
+ * @driver: available ring address
+ * @device: used ring address
+ * @num: ring size the driver asked for
+ * @ready: the driver enabled the queue
+ * @avail_idx: where the device resumes reading the available ring; kept
+ *	across a reset (QEMU reads it after one), set by set_vq_state
+ * @cb: what the driver wants run on completions; replaced with
+ *	WRITE_ONCE while the queue runs, read with READ_ONCE
  */
-struct vbus_virtio_vq {
+struct vbus_vdpa_vq {
 	struct vbus_vringh vr;
-	struct virtqueue *vq;
+	u64 desc, driver, device;
+	u32 num;
+	bool ready;
+	u16 avail_idx;
+	struct vdpa_callback cb;
 };
 
 /**
- * struct vbus_virtio_dev - a vbus device on the virtio bus
- * @vdev: the virtio device; its refcount owns this struct
+ * struct vbus_vdpa - a vbus device on the vDPA bus
+ * @vdpa: the vDPA device; its refcount owns this struct
  * @dev: the vbus device, referenced
  * @ops: its class's device interface
+ * @lock: serialises the config ops (status, features, queue setup, start
+ *	and stop); kick_vq, which runs in atomic context, does not take it
  * @status: virtio status byte
- * @queues: the device side of @vqs, handed over at start
+ * @features: what the driver accepted
+ * @generation: bumped on every config change
+ * @config_cb: what the driver wants run on a config change
+ * @unregistered: set by whoever unregisters @vdpa first: detach, or
+ *	vdpa_dev_del (iproute2's "vdpa dev del") through the management device
+ * @iotlb: how the driver's addresses translate to physical memory
+ * @iotlb_lock: taken by vringh around each lookup in @iotlb
+ * @queues: the device side of @vqs, as handed over at start
  * @vqs: one per device queue
  */
-struct vbus_virtio_dev {
-	struct virtio_device vdev;
+struct vbus_vdpa {
+	struct vdpa_device vdpa;
 	struct vbus_device *dev;
 	const struct vbus_device_ops *ops;
+	struct mutex lock; /* config ops, start and stop; not kick_vq */
 	u8 status;
+	u64 features;
+	u32 generation;
+	struct vdpa_callback config_cb;
+	atomic_t unregistered;
+	struct vhost_iotlb iotlb;
+	spinlock_t iotlb_lock; /* vringh's lookups in @iotlb */
 	struct vbus_queue *queues[VBUS_MAX_QUEUES];
-	struct vbus_virtio_vq vqs[VBUS_MAX_QUEUES];
+	struct vbus_vdpa_vq vqs[VBUS_MAX_QUEUES];
 };
 
-static struct vbus_virtio_dev *to_vvd(struct virtio_device *vdev)
+static struct vbus_vdpa *to_vv(struct vdpa_device *vdpa)
 {
-	return container_of(vdev, struct vbus_virtio_dev, vdev);
+	return container_of(vdpa, struct vbus_vdpa, vdpa);
 }
 
-/* The device completed buffers: the driver's interrupt. */
-static void vbus_virtio_call(void *priv)
+static const char *vv_name(struct vbus_vdpa *vv)
 {
-	vring_interrupt(0, priv);
+	return vbus_device_name(vv->dev);
 }
-
-/* Driver side: struct virtio_config_ops. */
 
 /**
  * vbus_virtio_device_features() - what a device offers a driver
@@ -85,7 +116,7 @@ static void vbus_virtio_call(void *priv)
  */
 u64 vbus_virtio_device_features(const struct vbus_device *dev)
 {
-	return vbus_device_features(dev) | VBUS_VIRTIO_TRANSPORT_FEATURES;
+	return vbus_device_features(dev) | VBUS_VDPA_TRANSPORT_FEATURES;
 }
 EXPORT_SYMBOL_GPL(vbus_virtio_device_features);
 
@@ -102,223 +133,451 @@ int vbus_virtio_features_ok(u64 features)
 }
 EXPORT_SYMBOL_GPL(vbus_virtio_features_ok);
 
-static void vbus_virtio_get(struct virtio_device *vdev, unsigned int offset,
-			    void *buf, unsigned int len)
+/* Data path. */
+
+/* The device completed buffers: the driver's interrupt. */
+static void vbus_vdpa_call(void *priv)
 {
-	vbus_device_get_config(to_vvd(vdev)->dev, offset, buf, len);
+	struct vbus_vdpa_vq *vq = priv;
+	irqreturn_t (*fn)(void *data) = READ_ONCE(vq->cb.callback);
+
+	if (fn)
+		fn(READ_ONCE(vq->cb.private));
 }
 
-static void vbus_virtio_set(struct virtio_device *vdev, unsigned int offset,
-			    const void *buf, unsigned int len)
+static void vbus_vdpa_kick_vq(struct vdpa_device *vdpa, u16 idx)
 {
-	vbus_device_set_config(to_vvd(vdev)->dev, offset, buf, len);
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	if (idx >= vv->ops->num_queues)
+		return;
+	/* stop waits for this with synchronize_rcu() */
+	rcu_read_lock();
+	vbus_callback_call(&vv->vqs[idx].vr.q.kick);
+	rcu_read_unlock();
 }
 
-static u8 vbus_virtio_get_status(struct virtio_device *vdev)
+/* Start and stop, under vv->lock. */
+
+static int vbus_vdpa_check_vq(struct vbus_vdpa *vv, unsigned int i)
 {
-	return to_vvd(vdev)->status;
+	struct vbus_vdpa_vq *vq = &vv->vqs[i];
+
+	if (!vq->ready) {
+		dev_err(&vv->vdpa.dev, "%s: DRIVER_OK without queue %u\n",
+			vv_name(vv), i);
+		return -EINVAL;
+	}
+	if (!is_power_of_2(vq->num) || vq->num > VBUS_VDPA_VQ_NUM_MAX) {
+		dev_err(&vv->vdpa.dev, "%s: queue %u: size %u is not a power of 2 up to %u\n",
+			vv_name(vv), i, vq->num, VBUS_VDPA_VQ_NUM_MAX);
+		return -EINVAL;
+	}
+	return 0;
 }
 
-static void vbus_virtio_set_status(struct virtio_device *vdev, u8 status)
+static int vbus_vdpa_start(struct vbus_vdpa *vv)
 {
-	struct vbus_virtio_dev *vvd = to_vvd(vdev);
 	struct vbus_link link = {
-		.features = vdev->features,
-		.queues = vvd->queues,
+		.features = vv->features,
+		.queues = vv->queues,
 	};
 	unsigned int i;
+	int ret;
 
-	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) && !vvd->dev->started) {
-		for (i = 0; i < vvd->ops->num_queues; i++) {
-			if (!vvd->vqs[i].vq) {
-				dev_err(&vdev->dev, "DRIVER_OK without queue %u\n",
-					i);
-				status |= VIRTIO_CONFIG_S_NEEDS_RESET;
-				goto out;
-			}
-		}
-		if (vbus_device_start(vvd->dev, &link))
+	for (i = 0; i < vv->ops->num_queues; i++) {
+		ret = vbus_vdpa_check_vq(vv, i);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < vv->ops->num_queues; i++) {
+		struct vbus_vdpa_vq *vq = &vv->vqs[i];
+
+		vbus_vringh_init(&vq->vr, vv->features, vq->num, vq->desc,
+				 vq->driver, vq->device, &vv->iotlb,
+				 &vv->iotlb_lock);
+		/* Buffers before the resume point were all completed. */
+		vq->vr.vrh.last_avail_idx = vq->avail_idx;
+		vq->vr.vrh.last_used_idx = vq->avail_idx;
+		vbus_callback_set(&vq->vr.call, vbus_vdpa_call, vq);
+	}
+	ret = vbus_device_start(vv->dev, &link);
+	if (ret)
+		dev_err(&vv->vdpa.dev, "%s: device failed to start: %d\n",
+			vv_name(vv), ret);
+	return ret;
+}
+
+static void vbus_vdpa_stop(struct vbus_vdpa *vv)
+{
+	unsigned int i;
+
+	if (!vv->dev->started)
+		return;
+	vbus_device_stop(vv->dev);
+	for (i = 0; i < vv->ops->num_queues; i++)
+		vbus_callback_set(&vv->vqs[i].vr.q.kick, NULL, NULL);
+	/* No kick_vq is still inside a device's kick callback. */
+	synchronize_rcu();
+	for (i = 0; i < vv->ops->num_queues; i++) {
+		struct vbus_vdpa_vq *vq = &vv->vqs[i];
+
+		vq->avail_idx = vq->vr.vrh.last_avail_idx;
+		vbus_callback_set(&vq->vr.call, NULL, NULL);
+		vbus_vringh_cleanup(&vq->vr);
+	}
+}
+
+/* Config ops. */
+
+static int vbus_vdpa_set_vq_address(struct vdpa_device *vdpa, u16 idx,
+				    u64 desc, u64 driver, u64 device)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	if (idx >= vv->ops->num_queues)
+		return -EINVAL;
+	mutex_lock(&vv->lock);
+	vv->vqs[idx].desc = desc;
+	vv->vqs[idx].driver = driver;
+	vv->vqs[idx].device = device;
+	mutex_unlock(&vv->lock);
+	return 0;
+}
+
+static void vbus_vdpa_set_vq_num(struct vdpa_device *vdpa, u16 idx, u32 num)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	if (idx >= vv->ops->num_queues)
+		return;
+	mutex_lock(&vv->lock);
+	vv->vqs[idx].num = num;
+	mutex_unlock(&vv->lock);
+}
+
+static void vbus_vdpa_set_vq_cb(struct vdpa_device *vdpa, u16 idx,
+				struct vdpa_callback *cb)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	struct vbus_vdpa_vq *vq;
+
+	if (idx >= vv->ops->num_queues)
+		return;
+	vq = &vv->vqs[idx];
+	/* May change under a running queue: vbus_vdpa_call() reads once. */
+	WRITE_ONCE(vq->cb.callback, NULL);
+	WRITE_ONCE(vq->cb.private, cb->private);
+	WRITE_ONCE(vq->cb.callback, cb->callback);
+}
+
+static void vbus_vdpa_set_vq_ready(struct vdpa_device *vdpa, u16 idx,
+				   bool ready)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	if (idx >= vv->ops->num_queues)
+		return;
+	mutex_lock(&vv->lock);
+	vv->vqs[idx].ready = ready;
+	mutex_unlock(&vv->lock);
+}
+
+static bool vbus_vdpa_get_vq_ready(struct vdpa_device *vdpa, u16 idx)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	bool ready;
+
+	if (idx >= vv->ops->num_queues)
+		return false;
+	mutex_lock(&vv->lock);
+	ready = vv->vqs[idx].ready;
+	mutex_unlock(&vv->lock);
+	return ready;
+}
+
+static int vbus_vdpa_set_vq_state(struct vdpa_device *vdpa, u16 idx,
+				  const struct vdpa_vq_state *state)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	int ret = 0;
+
+	if (idx >= vv->ops->num_queues)
+		return -EINVAL;
+	mutex_lock(&vv->lock);
+	if (vv->dev->started)
+		ret = -EBUSY;
+	else
+		vv->vqs[idx].avail_idx = state->split.avail_index;
+	mutex_unlock(&vv->lock);
+	return ret;
+}
+
+static int vbus_vdpa_get_vq_state(struct vdpa_device *vdpa, u16 idx,
+				  struct vdpa_vq_state *state)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	struct vbus_vdpa_vq *vq;
+
+	if (idx >= vv->ops->num_queues)
+		return -EINVAL;
+	vq = &vv->vqs[idx];
+	mutex_lock(&vv->lock);
+	state->split.avail_index = vv->dev->started ?
+		READ_ONCE(vq->vr.vrh.last_avail_idx) : vq->avail_idx;
+	mutex_unlock(&vv->lock);
+	return 0;
+}
+
+static u32 vbus_vdpa_get_vq_align(struct vdpa_device *vdpa)
+{
+	return PAGE_SIZE;
+}
+
+static u64 vbus_vdpa_get_device_features(struct vdpa_device *vdpa)
+{
+	return vbus_virtio_device_features(to_vv(vdpa)->dev);
+}
+
+static int vbus_vdpa_set_driver_features(struct vdpa_device *vdpa,
+					 u64 features)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	int ret = 0;
+
+	mutex_lock(&vv->lock);
+	if (vv->status & VIRTIO_CONFIG_S_FEATURES_OK)
+		ret = -EBUSY;
+	else
+		vv->features = features &
+			       vbus_virtio_device_features(vv->dev);
+	mutex_unlock(&vv->lock);
+	return ret;
+}
+
+static u64 vbus_vdpa_get_driver_features(struct vdpa_device *vdpa)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	u64 features;
+
+	mutex_lock(&vv->lock);
+	features = vv->features;
+	mutex_unlock(&vv->lock);
+	return features;
+}
+
+static void vbus_vdpa_set_config_cb(struct vdpa_device *vdpa,
+				    struct vdpa_callback *cb)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	mutex_lock(&vv->lock);
+	vv->config_cb = *cb;
+	mutex_unlock(&vv->lock);
+}
+
+static u16 vbus_vdpa_get_vq_num_max(struct vdpa_device *vdpa)
+{
+	return VBUS_VDPA_VQ_NUM_MAX;
+}
+
+static u32 vbus_vdpa_get_device_id(struct vdpa_device *vdpa)
+{
+	return to_vv(vdpa)->ops->device_id;
+}
+
+static u32 vbus_vdpa_get_vendor_id(struct vdpa_device *vdpa)
+{
+	return 0;
+}
+
+static u8 vbus_vdpa_get_status(struct vdpa_device *vdpa)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	u8 status;
+
+	mutex_lock(&vv->lock);
+	status = vv->status;
+	mutex_unlock(&vv->lock);
+	return status;
+}
+
+/* Under vv->lock: back to the state after attach, but for @avail_idx. */
+static void vbus_vdpa_do_reset(struct vbus_vdpa *vv)
+{
+	unsigned int i;
+
+	vbus_vdpa_stop(vv);
+	for (i = 0; i < vv->ops->num_queues; i++) {
+		struct vbus_vdpa_vq *vq = &vv->vqs[i];
+
+		vq->ready = false;
+		vq->num = 0;
+		vq->desc = 0;
+		vq->driver = 0;
+		vq->device = 0;
+		WRITE_ONCE(vq->cb.callback, NULL);
+		WRITE_ONCE(vq->cb.private, NULL);
+	}
+	vv->config_cb.callback = NULL;
+	vv->config_cb.private = NULL;
+	vv->features = 0;
+	vv->status = 0;
+}
+
+static void vbus_vdpa_set_status(struct vdpa_device *vdpa, u8 status)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	u8 old;
+
+	mutex_lock(&vv->lock);
+	old = vv->status;
+	if (!status) {
+		vbus_vdpa_do_reset(vv);
+		goto out;
+	}
+	if ((status & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    vbus_virtio_features_ok(vv->features)) {
+		dev_err(&vdpa->dev, "%s: driver refused VIRTIO_F_VERSION_1; legacy is not served\n",
+			vv_name(vv));
+		/* Not kept: the driver reads FEATURES_OK back and gives up. */
+		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	}
+	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    !(old & VIRTIO_CONFIG_S_DRIVER_OK) && !vv->dev->started) {
+		if (!(status & VIRTIO_CONFIG_S_FEATURES_OK) ||
+		    vbus_vdpa_start(vv))
 			status |= VIRTIO_CONFIG_S_NEEDS_RESET;
 	}
+	vv->status = status;
 out:
-	vvd->status = status;
+	mutex_unlock(&vv->lock);
 }
 
-static void vbus_virtio_reset(struct virtio_device *vdev)
+static int vbus_vdpa_reset(struct vdpa_device *vdpa)
 {
-	struct vbus_virtio_dev *vvd = to_vvd(vdev);
+	struct vbus_vdpa *vv = to_vv(vdpa);
 
-	vbus_device_stop(vvd->dev);
-	vvd->status = 0;
+	mutex_lock(&vv->lock);
+	vbus_vdpa_do_reset(vv);
+	mutex_unlock(&vv->lock);
+	return 0;
 }
 
-static u64 vbus_virtio_get_features(struct virtio_device *vdev)
+static size_t vbus_vdpa_get_config_size(struct vdpa_device *vdpa)
 {
-	return vbus_virtio_device_features(to_vvd(vdev)->dev);
+	return to_vv(vdpa)->ops->config_size;
 }
 
-static int vbus_virtio_finalize_features(struct virtio_device *vdev)
+static void vbus_vdpa_get_config(struct vdpa_device *vdpa,
+				 unsigned int offset, void *buf,
+				 unsigned int len)
 {
-	int ret;
-
-	vring_transport_features(vdev);
-	ret = vbus_virtio_features_ok(vdev->features);
-	if (ret)
-		dev_err(&vdev->dev, "driver refused VIRTIO_F_VERSION_1; legacy is not served\n");
-	return ret;
+	/* Out of bounds reads as zeros, as on a PCI device. */
+	if (vbus_device_get_config(to_vv(vdpa)->dev, offset, buf, len))
+		memset(buf, 0, len);
 }
 
-static const char *vbus_virtio_bus_name(struct virtio_device *vdev)
+static void vbus_vdpa_set_config(struct vdpa_device *vdpa,
+				 unsigned int offset, const void *buf,
+				 unsigned int len)
 {
-	return vbus_device_name(to_vvd(vdev)->dev);
+	vbus_device_set_config(to_vv(vdpa)->dev, offset, buf, len);
 }
 
-static bool vbus_virtio_notify(struct virtqueue *vq)
+static u32 vbus_vdpa_get_generation(struct vdpa_device *vdpa)
 {
-	struct vbus_virtio_vq *vvq = &to_vvd(vq->vdev)->vqs[vq->index];
-
-	vbus_callback_call(&vvq->vr.q.kick);
-	return true;
+	return READ_ONCE(to_vv(vdpa)->generation);
 }
 
-static void vbus_virtio_del_vq(struct vbus_virtio_vq *vvq)
+static void vbus_vdpa_free(struct vdpa_device *vdpa)
 {
-	if (!vvq->vq)
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	vhost_iotlb_reset(&vv->iotlb);
+	mutex_destroy(&vv->lock);
+	vbus_device_put(vv->dev);
+	module_put(THIS_MODULE);
+}
+
+static const struct vdpa_config_ops vbus_vdpa_config_ops = {
+	.set_vq_address = vbus_vdpa_set_vq_address,
+	.set_vq_num = vbus_vdpa_set_vq_num,
+	.kick_vq = vbus_vdpa_kick_vq,
+	.set_vq_cb = vbus_vdpa_set_vq_cb,
+	.set_vq_ready = vbus_vdpa_set_vq_ready,
+	.get_vq_ready = vbus_vdpa_get_vq_ready,
+	.set_vq_state = vbus_vdpa_set_vq_state,
+	.get_vq_state = vbus_vdpa_get_vq_state,
+	.get_vq_align = vbus_vdpa_get_vq_align,
+	.get_device_features = vbus_vdpa_get_device_features,
+	.set_driver_features = vbus_vdpa_set_driver_features,
+	.get_driver_features = vbus_vdpa_get_driver_features,
+	.set_config_cb = vbus_vdpa_set_config_cb,
+	.get_vq_num_max = vbus_vdpa_get_vq_num_max,
+	.get_device_id = vbus_vdpa_get_device_id,
+	.get_vendor_id = vbus_vdpa_get_vendor_id,
+	.get_status = vbus_vdpa_get_status,
+	.set_status = vbus_vdpa_set_status,
+	.reset = vbus_vdpa_reset,
+	.get_config_size = vbus_vdpa_get_config_size,
+	.get_config = vbus_vdpa_get_config,
+	.set_config = vbus_vdpa_set_config,
+	.get_generation = vbus_vdpa_get_generation,
+	.free = vbus_vdpa_free,
+};
+
+/*
+ * The management device: "vdpa mgmtdev show" and "vdpa dev show" list vbus
+ * devices like any vDPA device. They are made in configfs, not by "vdpa
+ * dev add".
+ */
+static struct device *vbus_vdpa_root;
+
+static int vbus_vdpa_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
+			     const struct vdpa_dev_set_config *config)
+{
+	pr_err("%s: vbus devices are made in configfs, then connected: see vbusctl(8)\n",
+	       name);
+	return -EOPNOTSUPP;
+}
+
+/* "vdpa dev del", under the vDPA core's device lock. */
+static void vbus_vdpa_dev_del(struct vdpa_mgmt_dev *mdev,
+			      struct vdpa_device *vdpa)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	if (atomic_xchg(&vv->unregistered, 1))
 		return;
-	vbus_vringh_cleanup(&vvq->vr);
-	vring_del_virtqueue(vvq->vq);
-	vvq->vq = NULL;
+	pr_info("%s: removed from vDPA; it stays on its vbus bus until detached\n",
+		vv_name(vv));
+	_vdpa_unregister_device(vdpa);
 }
 
-static void vbus_virtio_del_vqs(struct virtio_device *vdev)
-{
-	struct vbus_virtio_dev *vvd = to_vvd(vdev);
-	unsigned int i;
+static const struct vdpa_mgmtdev_ops vbus_vdpa_mgmt_ops = {
+	.dev_add = vbus_vdpa_dev_add,
+	.dev_del = vbus_vdpa_dev_del,
+};
 
-	vbus_device_stop(vvd->dev);
-	for (i = 0; i < vvd->ops->num_queues; i++)
-		vbus_virtio_del_vq(&vvd->vqs[i]);
-}
+static struct virtio_device_id vbus_vdpa_id_table[] = {
+	{ VIRTIO_ID_NET, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};
 
-static int vbus_virtio_setup_vq(struct vbus_virtio_dev *vvd,
-				unsigned int index, const char *name,
-				vq_callback_t *callback, bool ctx)
-{
-	struct vbus_virtio_vq *vvq = &vvd->vqs[index];
-	struct virtqueue *vq;
-
-	vq = vring_create_virtqueue(index, VBUS_VIRTIO_VQ_SIZE, PAGE_SIZE,
-				    &vvd->vdev, true, false, ctx,
-				    vbus_virtio_notify, callback, name);
-	if (!vq)
-		return -ENOMEM;
-	vbus_vringh_init(&vvq->vr, vvd->vdev.features,
-			 virtqueue_get_vring_size(vq),
-			 virtqueue_get_desc_addr(vq),
-			 virtqueue_get_avail_addr(vq),
-			 virtqueue_get_used_addr(vq));
-	vvq->vq = vq;
-	vbus_callback_set(&vvq->vr.call, vbus_virtio_call, vq);
-	return 0;
-}
-
-static int vbus_virtio_find_vqs_common(struct virtio_device *vdev,
-				       unsigned int nvqs,
-				       struct virtqueue *vqs[],
-				       const char * const names[],
-				       vq_callback_t * const callbacks[],
-				       const bool *ctx)
-{
-	struct vbus_virtio_dev *vvd = to_vvd(vdev);
-	unsigned int i, index = 0;
-	int ret;
-
-	for (i = 0; i < nvqs; i++) {
-		vqs[i] = NULL;
-		if (!names[i])
-			continue;
-		if (index >= vvd->ops->num_queues) {
-			dev_err(&vdev->dev, "device %s has %u queues, driver wants more\n",
-				vbus_device_name(vvd->dev),
-				vvd->ops->num_queues);
-			ret = -ENOENT;
-			goto fail;
-		}
-		ret = vbus_virtio_setup_vq(vvd, index, names[i], callbacks[i],
-					   ctx && ctx[i]);
-		if (ret)
-			goto fail;
-		vqs[i] = vvd->vqs[index++].vq;
-	}
-	return 0;
-fail:
-	vbus_virtio_del_vqs(vdev);
-	return ret;
-}
-
-#ifdef VBUS_VIRTQUEUE_INFO
-static int vbus_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
-				struct virtqueue *vqs[],
-				struct virtqueue_info vqs_info[],
-				struct irq_affinity *desc)
-{
-	const char *names[VBUS_MAX_QUEUES];
-	vq_callback_t *callbacks[VBUS_MAX_QUEUES];
-	bool ctx[VBUS_MAX_QUEUES];
-	unsigned int i;
-
-	if (nvqs > VBUS_MAX_QUEUES)
-		return -ENOENT;
-	for (i = 0; i < nvqs; i++) {
-		names[i] = vqs_info[i].name;
-		callbacks[i] = vqs_info[i].callback;
-		ctx[i] = vqs_info[i].ctx;
-	}
-	return vbus_virtio_find_vqs_common(vdev, nvqs, vqs, names, callbacks,
-					   ctx);
-}
-#else
-static int vbus_virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
-				struct virtqueue *vqs[],
-				vq_callback_t *callbacks[],
-				const char * const names[], const bool *ctx,
-				struct irq_affinity *desc)
-{
-	if (nvqs > VBUS_MAX_QUEUES)
-		return -ENOENT;
-	return vbus_virtio_find_vqs_common(vdev, nvqs, vqs, names, callbacks,
-					   ctx);
-}
-#endif
-
-static const struct virtio_config_ops vbus_virtio_config_ops = {
-	.get = vbus_virtio_get,
-	.set = vbus_virtio_set,
-	.get_status = vbus_virtio_get_status,
-	.set_status = vbus_virtio_set_status,
-	.reset = vbus_virtio_reset,
-	.find_vqs = vbus_virtio_find_vqs,
-	.del_vqs = vbus_virtio_del_vqs,
-	.get_features = vbus_virtio_get_features,
-	.finalize_features = vbus_virtio_finalize_features,
-	.bus_name = vbus_virtio_bus_name,
+static struct vdpa_mgmt_dev vbus_vdpa_mgmt = {
+	.ops = &vbus_vdpa_mgmt_ops,
+	.id_table = vbus_vdpa_id_table,
+	.max_supported_vqs = VBUS_MAX_QUEUES,
 };
 
 /* Connector. */
 
-static void vbus_virtio_release(struct device *dev)
-{
-	struct vbus_virtio_dev *vvd = to_vvd(dev_to_virtio(dev));
-
-	vbus_device_put(vvd->dev);
-	kfree(vvd);
-	module_put(THIS_MODULE);
-}
-
-static int vbus_virtio_attach(struct vbus_device *vdev)
+static int vbus_vdpa_attach(struct vbus_device *vdev)
 {
 	const struct vbus_device_ops *ops = vdev->class->device;
-	struct vbus_virtio_dev *vvd;
+	struct vbus_vdpa *vv;
 	unsigned int i;
 	int ret;
 
@@ -327,80 +586,117 @@ static int vbus_virtio_attach(struct vbus_device *vdev)
 		       vbus_device_name(vdev), vdev->class->name);
 		return -EINVAL;
 	}
-	vvd = kzalloc(sizeof(*vvd), GFP_KERNEL);
-	if (!vvd)
-		return -ENOMEM;
+	vv = vbus_vdpa_alloc_device(struct vbus_vdpa, vdpa, &vdev->dev,
+				    &vbus_vdpa_config_ops,
+				    vbus_device_name(vdev));
+	if (IS_ERR(vv)) {
+		pr_err("device %s: vDPA device failed: %ld\n",
+		       vbus_device_name(vdev), PTR_ERR(vv));
+		return PTR_ERR(vv);
+	}
+	/* Released by vbus_vdpa_free() from here on. */
 	__module_get(THIS_MODULE);
-	vvd->dev = vbus_device_get(vdev);
-	vvd->ops = ops;
+	vv->dev = vbus_device_get(vdev);
+	vv->ops = ops;
+	mutex_init(&vv->lock);
+	spin_lock_init(&vv->iotlb_lock);
+	vhost_iotlb_init(&vv->iotlb, VBUS_VRINGH_IOTLB_MAX, 0);
 	for (i = 0; i < ops->num_queues; i++) {
-		vvd->queues[i] = &vvd->vqs[i].vr.q;
-		snprintf(vvd->vqs[i].vr.name, sizeof(vvd->vqs[i].vr.name),
+		vv->queues[i] = &vv->vqs[i].vr.q;
+		snprintf(vv->vqs[i].vr.name, sizeof(vv->vqs[i].vr.name),
 			 "%s/%u", vbus_device_name(vdev), i);
 	}
-	vvd->vdev.id.device = ops->device_id;
-	vvd->vdev.id.vendor = VIRTIO_DEV_ANY_ID;
-	vvd->vdev.config = &vbus_virtio_config_ops;
-	vvd->vdev.dev.parent = &vdev->dev;
-	vvd->vdev.dev.release = vbus_virtio_release;
-	ret = register_virtio_device(&vvd->vdev);
+	vv->vdpa.mdev = &vbus_vdpa_mgmt;
+	vv->vdpa.dev.dma_mask = &vv->vdpa.dev.coherent_dma_mask;
+	ret = dma_set_mask_and_coherent(&vv->vdpa.dev, DMA_BIT_MASK(64));
+	if (!ret)
+		ret = vbus_vringh_map_ram(&vv->iotlb);
+	if (!ret)
+		ret = vbus_vdpa_set_driver_override(&vv->vdpa, "virtio_vdpa");
+	if (ret)
+		goto fail;
+	vbus_vdpa_dma_dev(&vv->vdpa) = &vv->vdpa.dev;
+	ret = vdpa_register_device(&vv->vdpa, ops->num_queues);
 	if (ret) {
-		pr_err("device %s: virtio device failed: %d\n",
+		pr_err("device %s: vDPA registration failed: %d\n",
 		       vbus_device_name(vdev), ret);
-		put_device(&vvd->vdev.dev);
-		return ret;
+		goto fail;
 	}
-	vdev->connector_priv = vvd;
+	/* detach's reference: "vdpa dev del" may unregister it first. */
+	get_device(&vv->vdpa.dev);
+	vdev->connector_priv = vv;
 	return 0;
-}
-
-/* The device's config space changed: a config interrupt. */
-static void vbus_virtio_config_changed(struct vbus_device *vdev)
-{
-	struct vbus_virtio_dev *vvd = vdev->connector_priv;
-
-	virtio_config_changed(&vvd->vdev);
-}
-
-static void vbus_virtio_detach(struct vbus_device *vdev)
-{
-	struct vbus_virtio_dev *vvd = vdev->connector_priv;
-
-	unregister_virtio_device(&vvd->vdev);
-}
-
-static const struct vbus_connector_ops vbus_virtio_ops = {
-	.attach = vbus_virtio_attach,
-	.detach = vbus_virtio_detach,
-	.config_changed = vbus_virtio_config_changed,
-};
-
-static struct vbus_connector vbus_virtio_connector = {
-	.name = "virtio",
-	.owner = THIS_MODULE,
-	.ops = &vbus_virtio_ops,
-};
-
-static int __init vbus_virtio_init(void)
-{
-	int ret;
-
-	ret = vbus_vringh_ram_init();
-	if (ret)
-		return ret;
-	ret = vbus_connector_register(&vbus_virtio_connector);
-	if (ret)
-		vbus_vringh_ram_exit();
+fail:
+	put_device(&vv->vdpa.dev);
 	return ret;
 }
 
-static void __exit vbus_virtio_exit(void)
+/* The device's config space changed: a config interrupt. */
+static void vbus_vdpa_config_changed(struct vbus_device *vdev)
 {
-	vbus_connector_unregister(&vbus_virtio_connector);
-	vbus_vringh_ram_exit();
+	struct vbus_vdpa *vv = vdev->connector_priv;
+	struct vdpa_callback cb;
+
+	mutex_lock(&vv->lock);
+	WRITE_ONCE(vv->generation, vv->generation + 1);
+	cb = vv->config_cb;
+	mutex_unlock(&vv->lock);
+	if (cb.callback)
+		cb.callback(cb.private);
 }
 
-module_init(vbus_virtio_init);
-module_exit(vbus_virtio_exit);
-MODULE_DESCRIPTION("vbus virtio connector: vbus devices for virtio drivers");
+static void vbus_vdpa_detach(struct vbus_device *vdev)
+{
+	struct vbus_vdpa *vv = vdev->connector_priv;
+
+	if (!atomic_xchg(&vv->unregistered, 1))
+		vdpa_unregister_device(&vv->vdpa);
+	put_device(&vv->vdpa.dev);
+}
+
+static const struct vbus_connector_ops vbus_vdpa_ops = {
+	.attach = vbus_vdpa_attach,
+	.detach = vbus_vdpa_detach,
+	.config_changed = vbus_vdpa_config_changed,
+};
+
+static struct vbus_connector vbus_vdpa_connector = {
+	.name = "virtio",
+	.owner = THIS_MODULE,
+	.ops = &vbus_vdpa_ops,
+};
+
+static int __init vbus_vdpa_init(void)
+{
+	int ret;
+
+	vbus_vdpa_root = root_device_register("vbus_virtio");
+	if (IS_ERR(vbus_vdpa_root))
+		return PTR_ERR(vbus_vdpa_root);
+	vbus_vdpa_mgmt.device = vbus_vdpa_root;
+	ret = vdpa_mgmtdev_register(&vbus_vdpa_mgmt);
+	if (ret)
+		goto err_root;
+	ret = vbus_connector_register(&vbus_vdpa_connector);
+	if (ret)
+		goto err_mgmt;
+	return 0;
+err_mgmt:
+	vdpa_mgmtdev_unregister(&vbus_vdpa_mgmt);
+err_root:
+	root_device_unregister(vbus_vdpa_root);
+	return ret;
+}
+
+static void __exit vbus_vdpa_exit(void)
+{
+	vbus_connector_unregister(&vbus_vdpa_connector);
+	vdpa_mgmtdev_unregister(&vbus_vdpa_mgmt);
+	root_device_unregister(vbus_vdpa_root);
+}
+
+module_init(vbus_vdpa_init);
+module_exit(vbus_vdpa_exit);
+MODULE_SOFTDEP("pre: virtio_vdpa");
+MODULE_DESCRIPTION("vbus virtio connector: vbus devices on the vDPA bus");
 MODULE_LICENSE("GPL");

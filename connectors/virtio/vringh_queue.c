@@ -2,9 +2,9 @@
 /*
  * struct vbus_queue over a split virtqueue, read with the kernel's vringh.
  *
- * The driver writes physical addresses into its rings (no
- * VIRTIO_F_ACCESS_PLATFORM); vringh translates every one, ring and buffer
- * alike, through an IOTLB that maps System RAM and nothing else. Whatever
+ * vringh translates every address the driver wrote, ring and buffer alike,
+ * through the IOTLB its owner gives: System RAM one to one for a driver in
+ * this kernel, the memory a process mapped for vhost-vdpa. Whatever
  * vringh refuses (an index past the ring, a loop, an address outside RAM,
  * an indirect table of the wrong size), and a chain that is both readable
  * and writable, marks the queue broken: reported once, -EIO after.
@@ -18,13 +18,6 @@
 #include <linux/vbus_vringh.h>
 #include <linux/vhost_iotlb.h>
 #include <linux/virtio_ring.h>
-
-/* Most System RAM ranges the IOTLB maps. */
-#define VBUS_VRINGH_RAM_RANGES	1024
-
-/* System RAM as the driver's rings address it; built at module load. */
-static struct vhost_iotlb *vbus_vringh_ram;
-static DEFINE_SPINLOCK(vbus_vringh_ram_lock);
 
 static struct vbus_vringh *to_vr(struct vbus_queue *q)
 {
@@ -42,7 +35,7 @@ static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 	if (q->broken)
 		return -EIO;
 	if (!vr->avail)
-		return vbus_queue_break(&vr->q, "rings are not in RAM");
+		return vbus_queue_break(&vr->q, "rings are not mapped");
 	/* vringh checks each head; the index itself is ours to check. */
 	avail_idx = vringh16_to_cpu(&vr->vrh, READ_ONCE(vr->avail->idx));
 	if ((u16)(avail_idx - vr->vrh.last_avail_idx) > vr->vrh.vring.num)
@@ -195,15 +188,26 @@ static const struct vbus_queue_ops vbus_vringh_queue_ops = {
 	.signal = vbus_vringh_signal,
 };
 
-/* [addr, addr + len) is System RAM, so the direct map covers it. */
-static bool vbus_vringh_in_ram(u64 addr, u64 len)
+/*
+ * The direct-map address of [addr, addr + len) as @iotlb translates it, or
+ * NULL unless one RAM mapping covers it all.
+ */
+static void *vbus_vringh_translate(struct vhost_iotlb *iotlb, u64 addr,
+				   u64 len)
 {
 	struct vhost_iotlb_map *map;
+	u64 pa;
 
 	if (!len || addr + len < addr)
-		return false;
-	map = vhost_iotlb_itree_first(vbus_vringh_ram, addr, addr + len - 1);
-	return map && map->start <= addr && map->last >= addr + len - 1;
+		return NULL;
+	map = vhost_iotlb_itree_first(iotlb, addr, addr + len - 1);
+	if (!map || map->start > addr || map->last < addr + len - 1 ||
+	    !(map->perm & VHOST_MAP_WO))
+		return NULL;
+	pa = map->addr + (addr - map->start);
+	if (!pfn_valid(PHYS_PFN(pa)) || !pfn_valid(PHYS_PFN(pa + len - 1)))
+		return NULL;
+	return phys_to_virt(pa);
 }
 
 /**
@@ -214,30 +218,33 @@ static bool vbus_vringh_in_ram(u64 addr, u64 len)
  * @desc: physical address of the descriptor table
  * @avail: physical address of the available ring
  * @used: physical address of the used ring
+ * @iotlb: how ring and buffer addresses translate to physical memory
+ * @iotlb_lock: taken by vringh around each lookup in @iotlb
  *
  * The caller then sets @vr->call and, through the device, @vr->q.kick.
- * Rings outside RAM are not refused here: the queue reports them broken at
- * its first pop, like any other inconsistency.
+ * Rings that @iotlb does not map whole are not refused here: the queue
+ * reports them broken at its first pop, like any other inconsistency.
  */
 void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
-		      u64 desc, u64 avail, u64 used)
+		      u64 desc, u64 avail, u64 used,
+		      struct vhost_iotlb *iotlb, spinlock_t *iotlb_lock)
 {
 	unsigned int i;
 
 	vr->avail = NULL;
 	vr->used = NULL;
-	if (vbus_vringh_in_ram(desc, 16ULL * num) &&
-	    vbus_vringh_in_ram(avail, 6 + 2ULL * num) &&
-	    vbus_vringh_in_ram(used, 6 + 8ULL * num)) {
-		vr->avail = phys_to_virt(avail);
-		vr->used = phys_to_virt(used);
+	if (vbus_vringh_translate(iotlb, desc, 16ULL * num)) {
+		vr->avail = vbus_vringh_translate(iotlb, avail, 6 + 2ULL * num);
+		vr->used = vbus_vringh_translate(iotlb, used, 6 + 8ULL * num);
+		if (!vr->used)
+			vr->avail = NULL;
 	}
 
 	vringh_init_iotlb(&vr->vrh, features, num, true,
 			  (struct vring_desc *)(uintptr_t)desc,
 			  (struct vring_avail *)(uintptr_t)avail,
 			  (struct vring_used *)(uintptr_t)used);
-	vringh_set_iotlb(&vr->vrh, vbus_vringh_ram, &vbus_vringh_ram_lock);
+	vringh_set_iotlb(&vr->vrh, iotlb, iotlb_lock);
 	for (i = 0; i < VBUS_VRINGH_SLOTS; i++) {
 		vringh_kiov_init(&vr->iters[i].riov, vr->iters[i].rstack,
 				 ARRAY_SIZE(vr->iters[i].rstack));
@@ -271,29 +278,31 @@ EXPORT_SYMBOL_GPL(vbus_vringh_cleanup);
 
 static int vbus_vringh_add_ram(struct resource *res, void *arg)
 {
-	return vhost_iotlb_add_range(vbus_vringh_ram, res->start, res->end,
-				     res->start, VHOST_MAP_RW);
+	return vhost_iotlb_add_range(arg, res->start, res->end, res->start,
+				     VHOST_MAP_RW);
 }
 
-int vbus_vringh_ram_init(void)
+/**
+ * vbus_vringh_map_ram() - map System RAM one to one, and nothing else
+ * @iotlb: emptied, then filled
+ *
+ * What a driver in this kernel addresses with physical (DMA-direct)
+ * addresses: every address outside RAM stays unmapped.
+ *
+ * Return: 0 or a negative errno (@iotlb is then empty).
+ */
+int vbus_vringh_map_ram(struct vhost_iotlb *iotlb)
 {
 	int ret;
 
-	/* A limit is required (7.x); System RAM comes in a few ranges. */
-	vbus_vringh_ram = vhost_iotlb_alloc(VBUS_VRINGH_RAM_RANGES, 0);
-	if (!vbus_vringh_ram)
-		return -ENOMEM;
+	vhost_iotlb_reset(iotlb);
 	ret = walk_iomem_res_desc(IORES_DESC_NONE,
 				  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
-				  U64_MAX, NULL, vbus_vringh_add_ram);
+				  U64_MAX, iotlb, vbus_vringh_add_ram);
 	if (ret) {
 		pr_err("cannot map System RAM for the rings: %d\n", ret);
-		vhost_iotlb_free(vbus_vringh_ram);
+		vhost_iotlb_reset(iotlb);
 	}
 	return ret;
 }
-
-void vbus_vringh_ram_exit(void)
-{
-	vhost_iotlb_free(vbus_vringh_ram);
-}
+EXPORT_SYMBOL_GPL(vbus_vringh_map_ram);

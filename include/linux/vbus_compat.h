@@ -34,4 +34,34 @@
  */
 #define vbus_bus_type_t typeof(*((struct device *)NULL)->bus)
 
+#if IS_ENABLED(CONFIG_VDPA)
+#include <linux/vdpa.h>
+
+/*
+ * 7.x: vdpa_alloc_device() takes the virtio map ops (NULL: the DMA API)
+ * and the DMA device moved into vdpa_device.vmap; the driver override
+ * moved into struct device.
+ */
+#ifdef VBUS_VDPA_VIRTIO_MAP
+#define vbus_vdpa_alloc_device(type, member, parent, config, name) \
+	vdpa_alloc_device(type, member, parent, config, NULL, 1, 1, name, false)
+#define vbus_vdpa_dma_dev(vdpa) ((vdpa)->vmap.dma_dev)
+#else
+#define vbus_vdpa_alloc_device(type, member, parent, config, name) \
+	vdpa_alloc_device(type, member, parent, config, 1, 1, name, false)
+#define vbus_vdpa_dma_dev(vdpa) ((vdpa)->dma_dev)
+#endif
+
+static inline int vbus_vdpa_set_driver_override(struct vdpa_device *vdpa,
+						const char *name)
+{
+#ifdef VBUS_DEVICE_DRIVER_OVERRIDE
+	return device_set_driver_override(&vdpa->dev, name);
+#else
+	return driver_set_override(&vdpa->dev, &vdpa->driver_override, name,
+				   strlen(name));
+#endif
+}
+#endif /* CONFIG_VDPA */
+
 #endif /* _LINUX_VBUS_COMPAT_H */

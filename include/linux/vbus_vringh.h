@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A struct vbus_queue over a split virtqueue in RAM, read through vringh:
- * the device side of the virtio connector, usable by any connector whose
- * client writes physical addresses into its rings.
+ * A struct vbus_queue over a split virtqueue, read through vringh and an
+ * IOTLB: the device side of the virtio connector.
  */
 #ifndef _LINUX_VBUS_VRINGH_H
 #define _LINUX_VBUS_VRINGH_H
@@ -10,7 +9,11 @@
 #include <linux/bitops.h>
 #include <linux/vbus.h>
 #include <linux/vbus_queue.h>
+#include <linux/vhost_iotlb.h>
 #include <linux/vringh.h>
+
+/* Most mappings an IOTLB holds: System RAM ranges, or vhost-vdpa's maps. */
+#define VBUS_VRINGH_IOTLB_MAX	2048
 
 /* Buffers a device may hold popped and not yet pushed, per queue. */
 #define VBUS_VRINGH_SLOTS	64
@@ -31,8 +34,9 @@ struct vbus_vringh_iter {
  * struct vbus_vringh - device side of one virtqueue
  * @q: what the device model sees
  * @vrh: the ring as vringh reads it
- * @avail: the available ring in the direct map, NULL if the rings are not
- *	all in RAM; read only for its index, which vringh does not bound
+ * @avail: the available ring in the direct map, NULL if the IOTLB does not
+ *	map the rings whole; read only for its index, which vringh does not
+ *	bound
  * @used: the used ring there, likewise; written only for notification
  *	flags where vringh has no helper for them
  * @call: called when the driver wants to hear of completions; set by the
@@ -57,9 +61,9 @@ struct vbus_vringh {
 };
 
 void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
-		      u64 desc, u64 avail, u64 used);
+		      u64 desc, u64 avail, u64 used,
+		      struct vhost_iotlb *iotlb, spinlock_t *iotlb_lock);
 void vbus_vringh_cleanup(struct vbus_vringh *vr);
-int vbus_vringh_ram_init(void);
-void vbus_vringh_ram_exit(void);
+int vbus_vringh_map_ram(struct vhost_iotlb *iotlb);
 
 #endif /* _LINUX_VBUS_VRINGH_H */

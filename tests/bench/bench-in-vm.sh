@@ -99,7 +99,7 @@ echo none >$CFS/buses/bench/connector
 modprobe vbus_virtio
 modprobe virtio_net
 echo virtio >$CFS/buses/bench/connector
-client=$(ls /sys/bus/vbus/devices/bench0/virtio*/net)
+client=$(ls /sys/bus/vdpa/devices/bench0/virtio*/net)
 ip link set "$client" netns c
 ip -n c addr add 10.97.0.2/24 dev "$client"
 ip -n c link set "$client" up

@@ -21,18 +21,31 @@ put $D/ve0/hostif vhost0
 ln -s $CFS/devices/ref/r0 $B/devices/r0
 t_check "connect virtio with a ref device on the bus" put $B/connector virtio
 t_eq "r0 is a virtio device with the ref device id" 0xfffe \
-	"$(cat /sys/bus/vbus/devices/r0/virtio*/device 2>/dev/null)"
+	"$(cat /sys/bus/vdpa/devices/r0/virtio*/device 2>/dev/null)"
 t_check "no virtio driver claims it" sh -c \
-	"! ls /sys/bus/vbus/devices/r0/virtio*/driver 2>/dev/null"
+	"! ls /sys/bus/vdpa/devices/r0/virtio*/driver 2>/dev/null"
 t_check "hot-unplug r0, disconnect" sh -c \
 	"rm $B/devices/r0 && echo none > $B/connector"
 t_check "r0's virtio device is gone" sh -c \
-	"! ls -d /sys/bus/vbus/devices/r0/virtio* 2>/dev/null"
+	"! ls -d /sys/bus/vdpa/devices/r0/virtio* 2>/dev/null"
 
 ln -s $D/ve0 $B/devices/ve0
 t_check "connect virtio" put $B/connector virtio
-vnet() { ls /sys/bus/vbus/devices/ve0/virtio*/net 2>/dev/null; }
+vnet() { ls /sys/bus/vdpa/devices/ve0/virtio*/net 2>/dev/null; }
 client=$(vnet)
+
+# Every device is a vDPA device, listed by iproute2 like any other.
+t_eq "ve0 is bound to virtio_vdpa" virtio_vdpa \
+	"$(basename "$(readlink /sys/bus/vdpa/devices/ve0/driver)")"
+t_eq "vdpa mgmtdev show lists vbus_virtio" vbus_virtio \
+	"$(vdpa -j mgmtdev show | jq -r '.mgmtdev | keys[]' | grep vbus)"
+t_eq "vdpa dev show: a network device of vbus_virtio with 2 queues" \
+	"vbus_virtio network 2" \
+	"$(vdpa -j dev show ve0 | jq -r '.dev.ve0 | "\(.mgmtdev) \(.type) \(.max_vqs)"')"
+t_eq "vdpa dev config show: the configured mac" 02:00:00:00:00:03 \
+	"$(vdpa -j dev config show ve0 | jq -r '.config.ve0.mac')"
+t_check "vdpa dev add on vbus_virtio is refused" sh -c \
+	"! vdpa dev add name nope mgmtdev vbus_virtio 2>/dev/null"
 t_check "virtio_net made an interface" test -n "$client"
 t_eq "ethtool -i says virtio_net" "driver: virtio_net" \
 	"$(ethtool -i "$client" 2>/dev/null | head -n 1)"
@@ -43,11 +56,11 @@ t_check "checksum offload negotiated" sh -c \
 t_check "TSO negotiated" sh -c \
 	"ethtool -k $client | grep -q '^tcp-segmentation-offload: on'"
 t_check "virtio_net is bound to the device" sh -c \
-	"ls -l /sys/bus/vbus/devices/ve0/virtio*/driver | grep -q virtio_net"
+	"ls -l /sys/bus/vdpa/devices/ve0/virtio*/driver | grep -q virtio_net"
 t_in_use "rmmod vbus_virtio while connected is refused" vbus_virtio
 t_check "hot-plug a ref device into the connected bus, and out" sh -c \
 	"ln -s $CFS/devices/ref/r0 $B/devices/r0 &&
-	 ls -d /sys/bus/vbus/devices/r0/virtio* && rm $B/devices/r0"
+	 ls -d /sys/bus/vdpa/devices/r0/virtio* && rm $B/devices/r0"
 
 ip netns add h
 ip netns add c
@@ -88,7 +101,7 @@ ip -n h link set vhost0 up
 t_check "host link up: virtio_net has carrier again" t_carrier c "$client" 1
 t_check "ping after the link came back" wait_ping
 
-vdev=$(basename "$(dirname "$(ls -d /sys/bus/vbus/devices/ve0/virtio*/net)")")
+vdev=$(basename "$(dirname "$(ls -d /sys/bus/vdpa/devices/ve0/virtio*/net)")")
 t_check "unbind virtio_net" put /sys/bus/virtio/drivers/virtio_net/unbind "$vdev"
 t_check "its interface is gone" sh -c "! ip -n c link show $client 2>/dev/null"
 t_check "bind virtio_net again" put /sys/bus/virtio/drivers/virtio_net/bind "$vdev"
@@ -115,6 +128,16 @@ for i in $(seq 60); do
 done
 t_check "the iperf3 cut by the unplug ended" test -f /tmp/iperf-vunplug.rc
 pkill iperf3
+
+# "vdpa dev del" takes the device off vDPA; it stays on its bus.
+t_check "vdpa dev del ve0" vdpa dev del ve0
+t_check "ve0 left vDPA and virtio_net" sh -c \
+	"! ls -d /sys/bus/vdpa/devices/ve0 2>/dev/null && ! ip -n c link show $client 2>/dev/null"
+t_eq "ve0 is still on its bus" vnet "$(cat $D/ve0/bus)"
+t_check "reconnecting brings it back" sh -c \
+	"echo none > $B/connector && echo virtio > $B/connector"
+client=$(vnet)
+t_check "traffic after vdpa dev del and reconnect" retarget $client
 
 # The same device, switched between transports while it stays on the bus.
 modprobe vbus_native
@@ -144,7 +167,7 @@ t_check "iperf3 host to virtio_net at MTU 9000" \
 
 t_check "disconnect" put $B/connector none
 t_check "virtio_net's interface is gone after disconnect" sh -c \
-	"! ls /sys/bus/vbus/devices/ve0/virtio* 2>/dev/null"
+	"! ls /sys/bus/vdpa/devices/ve0/virtio* 2>/dev/null"
 ip netns del c
 ip netns del h
 sleep 1

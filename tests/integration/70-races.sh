@@ -87,7 +87,7 @@ t_to_ns h u0 10.96.0.1/24
 client_if() {	# the client interface of u0 over connector $1
 	case $1 in
 	native) ls /sys/bus/vbus-proxy/devices/u0/net 2>/dev/null ;;
-	virtio) ls /sys/bus/vbus/devices/u0/virtio*/net 2>/dev/null ;;
+	virtio) ls /sys/bus/vdpa/devices/u0/virtio*/net 2>/dev/null ;;
 	esac
 }
 # Traffic both ways the whole time: the host floods the client's address

@@ -4,7 +4,10 @@
  * (a well-formed ring, then a table of rings a misbehaving driver could
  * write, each stopping the queue without a splat, and staying stopped),
  * its notifications (completions call the driver's callback, a broken
- * queue calls nobody), and the transport's feature rules.
+ * queue calls nobody), the transport's feature rules, and the vDPA config
+ * ops of a connected device, driven the way vhost-vdpa's user could drive
+ * them: out-of-range indexes, bad ring sizes, legacy drivers, queue state
+ * across resets.
  */
 #include <kunit/test.h>
 #include <linux/bottom_half.h>
@@ -12,8 +15,10 @@
 #include <linux/module.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
+#include <linux/vbus.h>
 #include <linux/vbus_virtio.h>
 #include <linux/vbus_vringh.h>
+#include <linux/vdpa.h>
 #include <linux/virtio_byteorder.h>
 #include <uapi/linux/virtio_config.h>
 #include <uapi/linux/virtio_ring.h>
@@ -31,12 +36,16 @@
  * @mem: the ring, in RAM
  * @buf: a data buffer, in RAM
  * @vr: the device side under test
+ * @iotlb: System RAM, one to one, as the virtio connector maps it
+ * @iotlb_lock: for vringh's lookups in @iotlb
  */
 struct ring_fixture {
 	struct vring vring;
 	void *mem;
 	u8 *buf;
 	struct vbus_vringh vr;
+	struct vhost_iotlb iotlb;
+	spinlock_t iotlb_lock; /* vringh's lookups in @iotlb */
 };
 
 /* Each case's fixture, for the exit hook. */
@@ -44,8 +53,18 @@ static void ring_exit(struct kunit *test)
 {
 	struct ring_fixture *f = test->priv;
 
-	if (f)
+	if (f) {
 		vbus_vringh_cleanup(&f->vr);
+		vhost_iotlb_reset(&f->iotlb);
+	}
+}
+
+/* System RAM one to one, as the connector maps it for virtio_vdpa. */
+static void ring_map(struct kunit *test, struct ring_fixture *f)
+{
+	vhost_iotlb_init(&f->iotlb, VBUS_VRINGH_IOTLB_MAX, 0);
+	spin_lock_init(&f->iotlb_lock);
+	KUNIT_ASSERT_EQ(test, vbus_vringh_map_ram(&f->iotlb), 0);
 }
 
 static struct ring_fixture *ring_fixture(struct kunit *test, u64 desc_addr)
@@ -60,10 +79,12 @@ static struct ring_fixture *ring_fixture(struct kunit *test, u64 desc_addr)
 	KUNIT_ASSERT_NOT_NULL(test, f->buf);
 	vring_init(&f->vring, RING_NUM, f->mem, SMP_CACHE_BYTES);
 	strscpy(f->vr.name, "kunit/0", sizeof(f->vr.name));
+	ring_map(test, f);
 	vbus_vringh_init(&f->vr, FEATURES, RING_NUM,
 			 desc_addr ?: virt_to_phys(f->vring.desc),
 			 virt_to_phys(f->vring.avail),
-			 virt_to_phys(f->vring.used));
+			 virt_to_phys(f->vring.used),
+			 &f->iotlb, &f->iotlb_lock);
 	test->priv = f;
 	return f;
 }
@@ -434,7 +455,8 @@ static void vringh_fuzz_one(struct kunit *test, struct ring_fixture *f,
 	vbus_vringh_init(&f->vr, FEATURES, RING_NUM,
 			 virt_to_phys(f->vring.desc),
 			 virt_to_phys(f->vring.avail),
-			 virt_to_phys(f->vring.used));
+			 virt_to_phys(f->vring.used),
+			 &f->iotlb, &f->iotlb_lock);
 	for (i = 0; i < FUZZ_TABLES / sizeof(*tables); i++)
 		fuzz_desc(z, &tables[i], RING_NUM);
 	for (i = 0; i < RING_NUM; i++) {
@@ -528,8 +550,8 @@ static void virtio_offers_transport_features(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(VIRTIO_F_VERSION_1));
 	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(VIRTIO_RING_F_EVENT_IDX));
 	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC));
-	/* The driver's rings hold physical addresses: no IOMMU platform. */
-	KUNIT_EXPECT_FALSE(test, f & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM));
+	/* Addresses go through the device's IOTLB (vhost-vdpa needs it). */
+	KUNIT_EXPECT_TRUE(test, f & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM));
 }
 
 static void virtio_refuses_legacy(struct kunit *test)
@@ -550,7 +572,369 @@ static struct kunit_suite virtio_features_suite = {
 	.test_cases = virtio_features_cases,
 };
 
-kunit_test_suites(&vringh_queue_suite, &virtio_features_suite);
+/* A device class for the vDPA ops suite: two queues, eight config bytes. */
+
+#define KV_FEATURE	BIT_ULL(5)
+#define KV_CONFIG	8
+
+/**
+ * struct kv_device - what the suite's device saw
+ * @vdev: the vbus device
+ * @starts: start calls
+ * @stops: stop calls
+ * @features: the features of the last start
+ */
+struct kv_device {
+	struct vbus_device vdev;
+	int starts, stops;
+	u64 features;
+};
+
+static struct kv_device *to_kv(struct vbus_device *vdev)
+{
+	return container_of(vdev, struct kv_device, vdev);
+}
+
+static void kv_get_config(struct vbus_device *vdev, void *config)
+{
+	memset(config, 0xa5, KV_CONFIG);
+}
+
+static int kv_start(struct vbus_device *vdev, const struct vbus_link *link)
+{
+	to_kv(vdev)->starts++;
+	to_kv(vdev)->features = link->features;
+	return 0;
+}
+
+static void kv_stop(struct vbus_device *vdev)
+{
+	to_kv(vdev)->stops++;
+}
+
+static const struct vbus_device_ops kv_device_ops = {
+	/* no virtio driver claims this id */
+	.device_id = 0xfffd,
+	.features = KV_FEATURE,
+	.num_queues = 2,
+	.config_size = KV_CONFIG,
+	.get_config = kv_get_config,
+	.start = kv_start,
+	.stop = kv_stop,
+};
+
+static struct vbus_device *kv_create(const char *name)
+{
+	struct kv_device *kv = kzalloc(sizeof(*kv), GFP_KERNEL);
+
+	return kv ? &kv->vdev : ERR_PTR(-ENOMEM);
+}
+
+static void kv_release(struct vbus_device *vdev)
+{
+	kfree(to_kv(vdev));
+}
+
+static const struct vbus_class_ops kv_class_ops = {
+	.create = kv_create,
+	.release = kv_release,
+};
+
+static struct vbus_class kv_class = {
+	.name = "kunit_vdpa",
+	.owner = THIS_MODULE,
+	.ops = &kv_class_ops,
+	.device = &kv_device_ops,
+};
+
+/**
+ * struct kv_fixture - a connected device and its rings
+ * @dev: the device, on @bus
+ * @bus: connected to "virtio"
+ * @vdpa: the device as the vDPA bus sees it
+ * @ops: its config ops
+ * @rings: one split ring of KV_RING entries per queue
+ * @registered: kv_class is registered
+ */
+struct kv_fixture {
+	struct vbus_device *dev;
+	struct vbus *bus;
+	struct vdpa_device *vdpa;
+	const struct vdpa_config_ops *ops;
+	struct vring rings[2];
+	bool registered;
+};
+
+#define KV_RING		8
+#define KV_STARTED	(VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | \
+			 VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK)
+
+static int kv_init(struct kunit *test)
+{
+	struct kv_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	test->priv = f;
+	KUNIT_ASSERT_EQ(test, vbus_class_register(&kv_class), 0);
+	f->registered = true;
+	f->dev = vbus_device_create(&kv_class, "kt-vdpa0");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f->dev));
+	f->bus = vbus_create("kt-vdpa-bus");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f->bus));
+	KUNIT_ASSERT_EQ(test, vbus_attach(f->bus, f->dev), 0);
+	KUNIT_ASSERT_EQ(test, vbus_connect(f->bus, "virtio"), 0);
+	/* vdpa_alloc_device() puts the vdpa device first. */
+	f->vdpa = f->dev->connector_priv;
+	KUNIT_ASSERT_NOT_NULL(test, f->vdpa);
+	f->ops = f->vdpa->config;
+	for (i = 0; i < 2; i++) {
+		void *mem = kunit_kzalloc(test, vring_size(KV_RING, PAGE_SIZE),
+					  GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, mem);
+		vring_init(&f->rings[i], KV_RING, mem, PAGE_SIZE);
+	}
+	/* virtio_vdpa may have touched it: start from a reset. */
+	KUNIT_ASSERT_EQ(test, f->ops->reset(f->vdpa), 0);
+	return 0;
+}
+
+static void kv_exit(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+
+	if (!f)
+		return;
+	if (!IS_ERR_OR_NULL(f->bus)) {
+		vbus_connect(f->bus, "none");
+		if (!IS_ERR_OR_NULL(f->dev) && f->dev->bus)
+			vbus_detach(f->dev);
+	}
+	if (!IS_ERR_OR_NULL(f->dev))
+		vbus_device_destroy(f->dev);
+	if (!IS_ERR_OR_NULL(f->bus))
+		vbus_destroy(f->bus);
+	if (f->registered)
+		vbus_class_unregister(&kv_class);
+}
+
+/* Negotiate @features and set both queues up, @num entries each. */
+static void kv_setup(struct kunit *test, u64 features, u32 num)
+{
+	struct kv_fixture *f = test->priv;
+	unsigned int i;
+
+	f->ops->set_status(f->vdpa, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+			   VIRTIO_CONFIG_S_DRIVER);
+	KUNIT_ASSERT_EQ(test, f->ops->set_driver_features(f->vdpa, features),
+			0);
+	f->ops->set_status(f->vdpa, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+			   VIRTIO_CONFIG_S_DRIVER |
+			   VIRTIO_CONFIG_S_FEATURES_OK);
+	for (i = 0; i < 2; i++) {
+		struct vring *r = &f->rings[i];
+		int ret = f->ops->set_vq_address(f->vdpa, i,
+						 virt_to_phys(r->desc),
+						 virt_to_phys(r->avail),
+						 virt_to_phys(r->used));
+
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		f->ops->set_vq_num(f->vdpa, i, num);
+		f->ops->set_vq_ready(f->vdpa, i, true);
+	}
+}
+
+static void vdpa_starts_and_stops(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+	struct kv_device *kv = to_kv(f->dev);
+	u64 want = KV_FEATURE | BIT_ULL(VIRTIO_F_VERSION_1) |
+		   BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
+
+	KUNIT_EXPECT_EQ(test, f->ops->get_device_id(f->vdpa), 0xfffd);
+	KUNIT_EXPECT_EQ(test, f->ops->get_device_features(f->vdpa) & want,
+			want);
+	/* QEMU clears the features before it negotiates. */
+	KUNIT_EXPECT_EQ(test, f->ops->set_driver_features(f->vdpa, 0), 0);
+	/* Bits the device does not offer are dropped. */
+	kv_setup(test, want | BIT_ULL(63), KV_RING);
+	KUNIT_EXPECT_EQ(test, f->ops->get_driver_features(f->vdpa), want);
+	KUNIT_EXPECT_EQ(test, f->ops->set_driver_features(f->vdpa, want),
+			-EBUSY);
+	f->ops->set_status(f->vdpa, KV_STARTED);
+	KUNIT_EXPECT_EQ(test, f->ops->get_status(f->vdpa), KV_STARTED);
+	KUNIT_EXPECT_EQ(test, kv->starts, 1);
+	KUNIT_EXPECT_EQ(test, kv->features, want);
+	KUNIT_EXPECT_TRUE(test, f->dev->started);
+	/* A kick on a device that set no kick callback reaches nobody. */
+	f->ops->kick_vq(f->vdpa, 0);
+	KUNIT_EXPECT_EQ(test, f->ops->reset(f->vdpa), 0);
+	KUNIT_EXPECT_EQ(test, kv->stops, 1);
+	KUNIT_EXPECT_FALSE(test, f->dev->started);
+	KUNIT_EXPECT_EQ(test, f->ops->get_status(f->vdpa), 0);
+	KUNIT_EXPECT_FALSE(test, f->ops->get_vq_ready(f->vdpa, 0));
+}
+
+static void vdpa_refuses_legacy(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+
+	kv_setup(test, KV_FEATURE, KV_RING);
+	KUNIT_EXPECT_FALSE(test, f->ops->get_status(f->vdpa) &
+			   VIRTIO_CONFIG_S_FEATURES_OK);
+	f->ops->set_status(f->vdpa, KV_STARTED);
+	KUNIT_EXPECT_TRUE(test, f->ops->get_status(f->vdpa) &
+			  VIRTIO_CONFIG_S_NEEDS_RESET);
+	KUNIT_EXPECT_EQ(test, to_kv(f->dev)->starts, 0);
+}
+
+static const u32 kv_bad_nums[] = { 0, 3, 100, 512, 65535 };
+
+static void vdpa_refuses_bad_ring_sizes(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kv_bad_nums); i++) {
+		KUNIT_ASSERT_EQ(test, f->ops->reset(f->vdpa), 0);
+		kv_setup(test, BIT_ULL(VIRTIO_F_VERSION_1), kv_bad_nums[i]);
+		f->ops->set_status(f->vdpa, KV_STARTED);
+		KUNIT_EXPECT_TRUE_MSG(test, f->ops->get_status(f->vdpa) &
+				      VIRTIO_CONFIG_S_NEEDS_RESET,
+				      "ring size %u", kv_bad_nums[i]);
+	}
+	KUNIT_EXPECT_EQ(test, to_kv(f->dev)->starts, 0);
+}
+
+static void vdpa_needs_every_queue(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+
+	kv_setup(test, BIT_ULL(VIRTIO_F_VERSION_1), KV_RING);
+	f->ops->set_vq_ready(f->vdpa, 1, false);
+	f->ops->set_status(f->vdpa, KV_STARTED);
+	KUNIT_EXPECT_TRUE(test, f->ops->get_status(f->vdpa) &
+			  VIRTIO_CONFIG_S_NEEDS_RESET);
+	KUNIT_EXPECT_EQ(test, to_kv(f->dev)->starts, 0);
+}
+
+static void vdpa_bounds_queue_indexes(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+	struct vdpa_vq_state state = { .split.avail_index = 1 };
+	static const u16 bad[] = { 2, 3, VBUS_MAX_QUEUES, 255, 256, 0xffff };
+	struct vdpa_callback cb = {};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		u16 idx = bad[i];
+
+		KUNIT_EXPECT_EQ(test, f->ops->set_vq_address(f->vdpa, idx, 0, 0,
+							     0), -EINVAL);
+		f->ops->set_vq_num(f->vdpa, idx, KV_RING);
+		f->ops->set_vq_ready(f->vdpa, idx, true);
+		f->ops->set_vq_cb(f->vdpa, idx, &cb);
+		f->ops->kick_vq(f->vdpa, idx);
+		KUNIT_EXPECT_FALSE(test, f->ops->get_vq_ready(f->vdpa, idx));
+		KUNIT_EXPECT_EQ(test, f->ops->set_vq_state(f->vdpa, idx,
+							   &state), -EINVAL);
+		KUNIT_EXPECT_EQ(test, f->ops->get_vq_state(f->vdpa, idx,
+							   &state), -EINVAL);
+	}
+}
+
+static void vdpa_keeps_queue_state(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+	struct vdpa_vq_state state = { .split.avail_index = 5 };
+
+	KUNIT_EXPECT_EQ(test, f->ops->set_vq_state(f->vdpa, 1, &state), 0);
+	state.split.avail_index = 0;
+	KUNIT_EXPECT_EQ(test, f->ops->get_vq_state(f->vdpa, 1, &state), 0);
+	KUNIT_EXPECT_EQ(test, state.split.avail_index, 5);
+	/* QEMU reads it after a reset. */
+	KUNIT_EXPECT_EQ(test, f->ops->reset(f->vdpa), 0);
+	KUNIT_EXPECT_EQ(test, f->ops->get_vq_state(f->vdpa, 1, &state), 0);
+	KUNIT_EXPECT_EQ(test, state.split.avail_index, 5);
+	/* Running, the device resumes there and refuses a new state. */
+	kv_setup(test, BIT_ULL(VIRTIO_F_VERSION_1), KV_RING);
+	f->ops->set_status(f->vdpa, KV_STARTED);
+	KUNIT_ASSERT_EQ(test, to_kv(f->dev)->starts, 1);
+	KUNIT_EXPECT_EQ(test, f->ops->get_vq_state(f->vdpa, 1, &state), 0);
+	KUNIT_EXPECT_EQ(test, state.split.avail_index, 5);
+	KUNIT_EXPECT_EQ(test, f->ops->set_vq_state(f->vdpa, 1, &state),
+			-EBUSY);
+}
+
+static void vdpa_config_space(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+	u8 buf[KV_CONFIG + 4];
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, f->ops->get_config_size(f->vdpa), KV_CONFIG);
+	f->ops->get_config(f->vdpa, 0, buf, KV_CONFIG);
+	for (i = 0; i < KV_CONFIG; i++)
+		KUNIT_EXPECT_EQ(test, buf[i], 0xa5);
+	/* Past the end reads zeros; the device is not asked. */
+	memset(buf, 0xff, sizeof(buf));
+	f->ops->get_config(f->vdpa, 4, buf, sizeof(buf));
+	for (i = 0; i < sizeof(buf); i++)
+		KUNIT_EXPECT_EQ(test, buf[i], 0);
+	f->ops->get_config(f->vdpa, U32_MAX, buf, 4);
+	/* Read-only config space: a write changes nothing. */
+	f->ops->set_config(f->vdpa, 0, buf, 4);
+	f->ops->get_config(f->vdpa, 0, buf, KV_CONFIG);
+	KUNIT_EXPECT_EQ(test, buf[0], 0xa5);
+}
+
+static int kv_config_calls;
+
+static irqreturn_t kv_config_cb(void *priv)
+{
+	kv_config_calls++;
+	return IRQ_HANDLED;
+}
+
+static void vdpa_config_changed(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+	struct vdpa_callback cb = { .callback = kv_config_cb };
+	u32 gen = f->ops->get_generation(f->vdpa);
+
+	kv_config_calls = 0;
+	f->ops->set_config_cb(f->vdpa, &cb);
+	vbus_device_config_changed(f->dev);
+	KUNIT_EXPECT_EQ(test, kv_config_calls, 1);
+	KUNIT_EXPECT_NE(test, f->ops->get_generation(f->vdpa), gen);
+	/* A reset forgets the callback. */
+	KUNIT_EXPECT_EQ(test, f->ops->reset(f->vdpa), 0);
+	vbus_device_config_changed(f->dev);
+	KUNIT_EXPECT_EQ(test, kv_config_calls, 1);
+}
+
+static struct kunit_case vdpa_ops_cases[] = {
+	KUNIT_CASE(vdpa_starts_and_stops),
+	KUNIT_CASE(vdpa_refuses_legacy),
+	KUNIT_CASE(vdpa_refuses_bad_ring_sizes),
+	KUNIT_CASE(vdpa_needs_every_queue),
+	KUNIT_CASE(vdpa_bounds_queue_indexes),
+	KUNIT_CASE(vdpa_keeps_queue_state),
+	KUNIT_CASE(vdpa_config_space),
+	KUNIT_CASE(vdpa_config_changed),
+	{}
+};
+
+static struct kunit_suite vdpa_ops_suite = {
+	.name = "vbus_virtio_vdpa_ops",
+	.init = kv_init,
+	.exit = kv_exit,
+	.test_cases = vdpa_ops_cases,
+};
+
+kunit_test_suites(&vringh_queue_suite, &virtio_features_suite,
+		  &vdpa_ops_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the virtio connector's queue and rules");
 MODULE_LICENSE("GPL");

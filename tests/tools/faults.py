@@ -95,7 +95,7 @@ def ops():
                   lambda: put(f"{bus}/connector", "none"),
                   clean=lambda: get(f"{bus}/connector") == "none" and
                   gone("/sys/bus/vbus-proxy/devices/fv0") and
-                  not glob.glob("/sys/bus/vbus/devices/fv0/virtio*"),
+                  not glob.glob("/sys/bus/vdpa/devices/fv0/virtio*"),
                   setup=setup, teardown=teardown)
 
     def native_up(offload):
