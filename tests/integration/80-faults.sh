@@ -15,10 +15,14 @@ if [ ! -e /proc/thread-self/fail-nth ]; then
 fi
 opts="--stride 3 --budget 20"
 [ "${STRESS:-0}" = 1 ] && opts="--stride 1"
+# virtio_net stays out: the faults would land in its probe, whose error
+# paths leak (6.12: three 16-byte objects allocated in virtnet_probe, seen
+# by the run's final kmemleak scan); what is tested is vbus's side, the
+# connector down to virtio_vdpa.
 t_check "modprobe the classes and connectors" sh -c \
 	'modprobe vbus_ref && modprobe vbus_venet && modprobe vbus_testconn &&
 	 modprobe vbus_native && modprobe vbus_venet_client &&
-	 { modprobe vbus_virtio && modprobe virtio_net || true; }'
+	 { modprobe vbus_virtio || true; }'
 # shellcheck disable=SC2086
 python3 -u "$VBUS_SRC/tests/tools/faults.py" $opts 2>&1 | tee /tmp/faults.out
 rc=$(grep -c '^1\.\.' /tmp/faults.out)
