@@ -434,6 +434,27 @@ static void vbus_disconnect_locked(struct vbus *bus)
 	module_put(conn->owner);
 }
 
+/* Can every device of @bus's client let go? */
+static int vbus_connector_busy(struct vbus *bus)
+{
+	struct vbus_device *vdev;
+	int ret;
+
+	lockdep_assert_held(&vbus_lock);
+	if (!bus->connector->ops->busy)
+		return 0;
+	list_for_each_entry(vdev, &bus->devices, bus_node) {
+		ret = bus->connector->ops->busy(vdev);
+		if (ret) {
+			pr_err("bus %s: device %s is in use through %s\n",
+			       vbus_name(bus), vbus_device_name(vdev),
+			       bus->connector->name);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 /* Present every device of @bus through @conn; all or none. */
 static int vbus_connect_locked(struct vbus *bus, struct vbus_connector *conn)
 {
@@ -626,7 +647,9 @@ static struct vbus_connector *vbus_connector_find(const char *name)
  * Switching from one connector to another disconnects the first. A
  * connected bus holds a reference on its connector's module.
  *
- * Return: 0, -EINVAL for an unknown connector, or the connector's error.
+ * Return: 0, -EINVAL for an unknown connector, -EBUSY when a device of
+ * the connected bus is in use (a process holds it open), or the
+ * connector's error.
  */
 int vbus_connect(struct vbus *bus, const char *name)
 {
@@ -645,8 +668,12 @@ int vbus_connect(struct vbus *bus, const char *name)
 	}
 	if (bus->connector == conn)
 		goto out;
-	if (bus->connector)
+	if (bus->connector) {
+		ret = vbus_connector_busy(bus);
+		if (ret)
+			goto out;
 		vbus_disconnect_locked(bus);
+	}
 	if (!conn)
 		goto out;
 	if (!try_module_get(conn->owner)) {

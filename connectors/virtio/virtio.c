@@ -4,10 +4,14 @@
  *
  * Each device of a connected bus is registered on the kernel's vDPA bus,
  * its vdpa_config_ops written once from the device interface (struct
- * vbus_device_ops). virtio_vdpa binds it, and the kernel's own virtio
- * drivers are its clients. The driver's rings are read through vringh
- * behind struct vbus_queue (vringh_queue.c); every address goes through the
- * device's IOTLB, which maps System RAM one to one and nothing else.
+ * vbus_device_ops). Two connector words pick the vDPA driver: "virtio"
+ * binds virtio_vdpa, and the kernel's own virtio drivers are the clients;
+ * "vhost" binds vhost_vdpa, and a process (QEMU for a guest, DPDK) drives
+ * the device through /dev/vhost-vdpa-N. The driver's rings are read
+ * through vringh behind struct vbus_queue (vringh_queue.c); every address
+ * goes through the device's IOTLB: System RAM one to one for virtio_vdpa,
+ * what the process mapped (set_map, physical-address mode) for vhost_vdpa,
+ * empty until it maps.
  *
  * Notification is direct: kick_vq runs the queue's kick callback (under
  * RCU, so that stop can wait for it), a completion runs the callback the
@@ -16,14 +20,18 @@
  * Lifetimes: attach allocates a struct vbus_vdpa with vdpa_alloc_device()
  * and registers it; detach unregisters it; both under the vbus topology
  * mutex, and it is the vbus device's connector_priv in between, with a
- * reference of its own on the vdpa device. The vdpa device's refcount owns
- * the struct; it holds a reference on its vbus device and on this module,
- * dropped by vbus_vdpa_free().
+ * reference of its own on the vdpa device. vhost_vdpa's remove waits for
+ * the process to close the char device: a detach while a process may hold
+ * it open revokes the device (stopped, IOTLB emptied, no further call into
+ * the vbus device) and unregisters it from vbus_vdpa_wq instead. The vdpa
+ * device's refcount owns the struct; it holds a reference on its vbus
+ * device and on this module, dropped by vbus_vdpa_free().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
+#include <linux/workqueue.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/vbus.h>
@@ -51,7 +59,9 @@
  * @num: ring size the driver asked for
  * @ready: the driver enabled the queue
  * @avail_idx: where the device resumes reading the available ring; kept
- *	across a reset (QEMU reads it after one), set by set_vq_state
+ *	across a reset (QEMU reads it after one), set by set_vq_state. A
+ *	stop saves the used index: buffers are completed in the order they
+ *	were taken, so those taken and not completed are taken again.
  * @cb: what the driver wants run on completions; replaced with
  *	WRITE_ONCE while the queue runs, read with READ_ONCE
  */
@@ -75,8 +85,17 @@ struct vbus_vdpa_vq {
  * @features: what the driver accepted
  * @generation: bumped on every config change
  * @config_cb: what the driver wants run on a config change
- * @unregistered: set by whoever unregisters @vdpa first: detach, or
- *	vdpa_dev_del (iproute2's "vdpa dev del") through the management device
+ * @vhost: bound to vhost_vdpa (connector "vhost"), not virtio_vdpa
+ * @suspended: stopped by suspend, DRIVER_OK kept; resume starts again
+ * @opened: vhost_vdpa opened the char device (it asks for the IOVA range
+ *	then) and has not released it since (reset_map, where the kernel has
+ *	it); with the driver's module references, says "maybe held open"
+ * @revoked: detached while maybe held open: nothing reaches the vbus
+ *	device any more, only the unregistration is left
+ * @unregistered: set by whoever unregisters @vdpa first: detach, the
+ *	deferred unregistration, or vdpa_dev_del (iproute2's "vdpa dev
+ *	del") through the management device
+ * @unregister_work: the deferred unregistration, on vbus_vdpa_wq
  * @iotlb: how the driver's addresses translate to physical memory
  * @iotlb_lock: taken by vringh around each lookup in @iotlb
  * @queues: the device side of @vqs, as handed over at start
@@ -91,7 +110,12 @@ struct vbus_vdpa {
 	u64 features;
 	u32 generation;
 	struct vdpa_callback config_cb;
+	bool vhost;
+	bool suspended;
+	bool opened;
+	bool revoked;
 	atomic_t unregistered;
+	struct work_struct unregister_work;
 	struct vhost_iotlb iotlb;
 	spinlock_t iotlb_lock; /* vringh's lookups in @iotlb */
 	struct vbus_queue *queues[VBUS_MAX_QUEUES];
@@ -185,6 +209,8 @@ static int vbus_vdpa_start(struct vbus_vdpa *vv)
 	unsigned int i;
 	int ret;
 
+	if (vv->revoked)
+		return -ENODEV;
 	for (i = 0; i < vv->ops->num_queues; i++) {
 		ret = vbus_vdpa_check_vq(vv, i);
 		if (ret)
@@ -212,7 +238,7 @@ static void vbus_vdpa_stop(struct vbus_vdpa *vv)
 {
 	unsigned int i;
 
-	if (!vv->dev->started)
+	if (vv->revoked || !vv->dev->started)
 		return;
 	vbus_device_stop(vv->dev);
 	for (i = 0; i < vv->ops->num_queues; i++)
@@ -222,11 +248,13 @@ static void vbus_vdpa_stop(struct vbus_vdpa *vv)
 	for (i = 0; i < vv->ops->num_queues; i++) {
 		struct vbus_vdpa_vq *vq = &vv->vqs[i];
 
-		vq->avail_idx = vq->vr.vrh.last_avail_idx;
+		vq->avail_idx = vq->vr.vrh.last_used_idx;
 		vbus_callback_set(&vq->vr.call, NULL, NULL);
 		vbus_vringh_cleanup(&vq->vr);
 	}
 }
+
+static int vbus_vdpa_default_map(struct vbus_vdpa *vv);
 
 /* Config ops. */
 
@@ -324,7 +352,7 @@ static int vbus_vdpa_get_vq_state(struct vdpa_device *vdpa, u16 idx,
 	vq = &vv->vqs[idx];
 	mutex_lock(&vv->lock);
 	state->split.avail_index = vv->dev->started ?
-		READ_ONCE(vq->vr.vrh.last_avail_idx) : vq->avail_idx;
+		READ_ONCE(vq->vr.vrh.last_used_idx) : vq->avail_idx;
 	mutex_unlock(&vv->lock);
 	return 0;
 }
@@ -423,6 +451,12 @@ static void vbus_vdpa_do_reset(struct vbus_vdpa *vv)
 	vv->config_cb.private = NULL;
 	vv->features = 0;
 	vv->status = 0;
+	vv->suspended = false;
+#ifndef VBUS_VDPA_RESET_MAP
+	/* No reset_map: release unpins without telling us; forget it all. */
+	if (vv->vhost)
+		vbus_vdpa_default_map(vv);
+#endif
 }
 
 static void vbus_vdpa_set_status(struct vdpa_device *vdpa, u8 status)
@@ -445,7 +479,7 @@ static void vbus_vdpa_set_status(struct vdpa_device *vdpa, u8 status)
 		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	}
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
-	    !(old & VIRTIO_CONFIG_S_DRIVER_OK) && !vv->dev->started) {
+	    !(old & VIRTIO_CONFIG_S_DRIVER_OK) && !vv->suspended) {
 		if (!(status & VIRTIO_CONFIG_S_FEATURES_OK) ||
 		    vbus_vdpa_start(vv))
 			status |= VIRTIO_CONFIG_S_NEEDS_RESET;
@@ -474,8 +508,11 @@ static void vbus_vdpa_get_config(struct vdpa_device *vdpa,
 				 unsigned int offset, void *buf,
 				 unsigned int len)
 {
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
 	/* Out of bounds reads as zeros, as on a PCI device. */
-	if (vbus_device_get_config(to_vv(vdpa)->dev, offset, buf, len))
+	if (READ_ONCE(vv->revoked) ||
+	    vbus_device_get_config(vv->dev, offset, buf, len))
 		memset(buf, 0, len);
 }
 
@@ -483,8 +520,162 @@ static void vbus_vdpa_set_config(struct vdpa_device *vdpa,
 				 unsigned int offset, const void *buf,
 				 unsigned int len)
 {
-	vbus_device_set_config(to_vv(vdpa)->dev, offset, buf, len);
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	if (!READ_ONCE(vv->revoked))
+		vbus_device_set_config(vv->dev, offset, buf, len);
 }
+
+/* Maps: vhost_vdpa hands over the process's memory, pinned. */
+
+/*
+ * Run @change on the IOTLB with the data path out of it: a started
+ * device is stopped around the change and started again where it was.
+ */
+static int vbus_vdpa_change_map(struct vbus_vdpa *vv,
+				int (*change)(struct vbus_vdpa *vv, void *arg),
+				void *arg)
+{
+	bool running = vv->dev->started && !vv->revoked;
+	int ret;
+
+	lockdep_assert_held(&vv->lock);
+	if (running)
+		vbus_vdpa_stop(vv);
+	spin_lock_bh(&vv->iotlb_lock);
+	ret = change(vv, arg);
+	spin_unlock_bh(&vv->iotlb_lock);
+	if (running && vbus_vdpa_start(vv))
+		vv->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	return ret;
+}
+
+static int vbus_vdpa_copy_map(struct vbus_vdpa *vv, void *arg)
+{
+	struct vhost_iotlb *from = arg;
+	struct vhost_iotlb_map *map;
+	int ret;
+
+	vhost_iotlb_reset(&vv->iotlb);
+	for (map = vhost_iotlb_itree_first(from, 0, U64_MAX); map;
+	     map = vhost_iotlb_itree_next(map, 0, U64_MAX)) {
+		ret = vhost_iotlb_add_range(&vv->iotlb, map->start, map->last,
+					    map->addr, map->perm);
+		if (ret) {
+			vhost_iotlb_reset(&vv->iotlb);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* virtio_vdpa: System RAM; vhost_vdpa: nothing until the process maps. */
+static int vbus_vdpa_fill_default_map(struct vbus_vdpa *vv, void *arg)
+{
+	if (vv->vhost) {
+		vhost_iotlb_reset(&vv->iotlb);
+		return 0;
+	}
+	return vbus_vringh_map_ram(&vv->iotlb);
+}
+
+static int vbus_vdpa_default_map(struct vbus_vdpa *vv)
+{
+	return vbus_vdpa_change_map(vv, vbus_vdpa_fill_default_map, NULL);
+}
+
+static int vbus_vdpa_set_map(struct vdpa_device *vdpa, unsigned int asid,
+			     struct vhost_iotlb *iotlb)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	int ret;
+
+	if (asid)
+		return -EINVAL;
+	mutex_lock(&vv->lock);
+	if (vv->revoked)
+		ret = -ENODEV;
+	else
+		ret = vbus_vdpa_change_map(vv, vbus_vdpa_copy_map, iotlb);
+	mutex_unlock(&vv->lock);
+	if (ret)
+		dev_err(&vdpa->dev, "%s: map refused: %d\n", vv_name(vv), ret);
+	return ret;
+}
+
+#ifdef VBUS_VDPA_RESET_MAP
+static int vbus_vdpa_reset_map(struct vdpa_device *vdpa, unsigned int asid)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	int ret;
+
+	if (asid)
+		return -EINVAL;
+	mutex_lock(&vv->lock);
+	ret = vbus_vdpa_default_map(vv);
+	/* Only vhost_vdpa's release gets here. */
+	vv->opened = false;
+	mutex_unlock(&vv->lock);
+	return ret;
+}
+
+/* Userspace that does not keep maps across a reset (QEMU 7.2, DPDK 22). */
+static int vbus_vdpa_compat_reset(struct vdpa_device *vdpa, u32 flags)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	mutex_lock(&vv->lock);
+	vbus_vdpa_do_reset(vv);
+	if (flags & VDPA_RESET_F_CLEAN_MAP)
+		vbus_vdpa_default_map(vv);
+	mutex_unlock(&vv->lock);
+	return 0;
+}
+#endif
+
+static struct vdpa_iova_range vbus_vdpa_get_iova_range(struct vdpa_device *vdpa)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	struct vdpa_iova_range range = { .first = 0, .last = U64_MAX };
+
+	/* vhost_vdpa asks at open, and only then. */
+	mutex_lock(&vv->lock);
+	vv->opened = true;
+	mutex_unlock(&vv->lock);
+	return range;
+}
+
+/* Suspend stops the data path and keeps DRIVER_OK; resume restarts it. */
+static int vbus_vdpa_suspend(struct vdpa_device *vdpa)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+
+	mutex_lock(&vv->lock);
+	if (vv->status & VIRTIO_CONFIG_S_DRIVER_OK) {
+		vbus_vdpa_stop(vv);
+		vv->suspended = true;
+	}
+	mutex_unlock(&vv->lock);
+	return 0;
+}
+
+#ifdef VBUS_VDPA_RESUME
+static int vbus_vdpa_resume(struct vdpa_device *vdpa)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	int ret = 0;
+
+	mutex_lock(&vv->lock);
+	if (vv->suspended) {
+		vv->suspended = false;
+		ret = vbus_vdpa_start(vv);
+		if (ret)
+			vv->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	}
+	mutex_unlock(&vv->lock);
+	return ret;
+}
+#endif
 
 static u32 vbus_vdpa_get_generation(struct vdpa_device *vdpa)
 {
@@ -525,6 +716,16 @@ static const struct vdpa_config_ops vbus_vdpa_config_ops = {
 	.get_config = vbus_vdpa_get_config,
 	.set_config = vbus_vdpa_set_config,
 	.get_generation = vbus_vdpa_get_generation,
+	.set_map = vbus_vdpa_set_map,
+#ifdef VBUS_VDPA_RESET_MAP
+	.reset_map = vbus_vdpa_reset_map,
+	.compat_reset = vbus_vdpa_compat_reset,
+#endif
+	.get_iova_range = vbus_vdpa_get_iova_range,
+	.suspend = vbus_vdpa_suspend,
+#ifdef VBUS_VDPA_RESUME
+	.resume = vbus_vdpa_resume,
+#endif
 	.free = vbus_vdpa_free,
 };
 
@@ -574,9 +775,14 @@ static struct vdpa_mgmt_dev vbus_vdpa_mgmt = {
 
 /* Connector. */
 
+static struct workqueue_struct *vbus_vdpa_wq;
+static struct vbus_connector vbus_vdpa_virtio, vbus_vdpa_vhost;
+static void vbus_vdpa_unregister_work(struct work_struct *work);
+
 static int vbus_vdpa_attach(struct vbus_device *vdev)
 {
 	const struct vbus_device_ops *ops = vdev->class->device;
+	bool vhost = vdev->bus->connector == &vbus_vdpa_vhost;
 	struct vbus_vdpa *vv;
 	unsigned int i;
 	int ret;
@@ -586,7 +792,8 @@ static int vbus_vdpa_attach(struct vbus_device *vdev)
 		       vbus_device_name(vdev), vdev->class->name);
 		return -EINVAL;
 	}
-	vv = vbus_vdpa_alloc_device(struct vbus_vdpa, vdpa, &vdev->dev,
+	/* The management device is the parent: see vbus_vdpa_detach(). */
+	vv = vbus_vdpa_alloc_device(struct vbus_vdpa, vdpa, vbus_vdpa_root,
 				    &vbus_vdpa_config_ops,
 				    vbus_device_name(vdev));
 	if (IS_ERR(vv)) {
@@ -598,9 +805,11 @@ static int vbus_vdpa_attach(struct vbus_device *vdev)
 	__module_get(THIS_MODULE);
 	vv->dev = vbus_device_get(vdev);
 	vv->ops = ops;
+	vv->vhost = vhost;
 	mutex_init(&vv->lock);
 	spin_lock_init(&vv->iotlb_lock);
 	vhost_iotlb_init(&vv->iotlb, VBUS_VRINGH_IOTLB_MAX, 0);
+	INIT_WORK(&vv->unregister_work, vbus_vdpa_unregister_work);
 	for (i = 0; i < ops->num_queues; i++) {
 		vv->queues[i] = &vv->vqs[i].vr.q;
 		snprintf(vv->vqs[i].vr.name, sizeof(vv->vqs[i].vr.name),
@@ -609,14 +818,22 @@ static int vbus_vdpa_attach(struct vbus_device *vdev)
 	vv->vdpa.mdev = &vbus_vdpa_mgmt;
 	vv->vdpa.dev.dma_mask = &vv->vdpa.dev.coherent_dma_mask;
 	ret = dma_set_mask_and_coherent(&vv->vdpa.dev, DMA_BIT_MASK(64));
-	if (!ret)
+	if (!ret && !vhost)
 		ret = vbus_vringh_map_ram(&vv->iotlb);
 	if (!ret)
-		ret = vbus_vdpa_set_driver_override(&vv->vdpa, "virtio_vdpa");
+		ret = vbus_vdpa_set_driver_override(&vv->vdpa, vhost ?
+						    "vhost_vdpa" :
+						    "virtio_vdpa");
 	if (ret)
 		goto fail;
 	vbus_vdpa_dma_dev(&vv->vdpa) = &vv->vdpa.dev;
 	ret = vdpa_register_device(&vv->vdpa, ops->num_queues);
+	if (ret == -EEXIST) {
+		pr_err("device %s: a vDPA device of that name exists (held open by a process since an earlier connection?)\n",
+		       vbus_device_name(vdev));
+		ret = -EBUSY;
+		goto fail;
+	}
 	if (ret) {
 		pr_err("device %s: vDPA registration failed: %d\n",
 		       vbus_device_name(vdev), ret);
@@ -645,12 +862,77 @@ static void vbus_vdpa_config_changed(struct vbus_device *vdev)
 		cb.callback(cb.private);
 }
 
+/*
+ * May a process hold the device's /dev/vhost-vdpa-N open? It opened it
+ * (vbus_vdpa_get_iova_range()) and has not released it (reset_map), and
+ * some vhost-vdpa file is open: each holds a reference on vhost_vdpa's
+ * module. Errs towards yes: another device's open file, or a kernel
+ * without reset_map, answer yes too.
+ */
+static bool vbus_vdpa_held_open(struct vbus_vdpa *vv)
+{
+	struct device_driver *drv;
+	bool held = false;
+
+	if (!vv->vhost)
+		return false;
+	device_lock(&vv->vdpa.dev);
+	drv = vv->vdpa.dev.driver;
+	if (drv && drv->owner) {
+		mutex_lock(&vv->lock);
+		held = vv->opened && module_refcount(drv->owner) > 0;
+		mutex_unlock(&vv->lock);
+	}
+	device_unlock(&vv->vdpa.dev);
+	return held;
+}
+
+static int vbus_vdpa_busy(struct vbus_device *vdev)
+{
+	struct vbus_vdpa *vv = vdev->connector_priv;
+
+	if (!vbus_vdpa_held_open(vv))
+		return 0;
+	pr_err("device %s: its vhost-vdpa char device is held open by a process\n",
+	       vbus_device_name(vdev));
+	return -EBUSY;
+}
+
+static void vbus_vdpa_unregister_work(struct work_struct *work)
+{
+	struct vbus_vdpa *vv = container_of(work, struct vbus_vdpa,
+					    unregister_work);
+
+	/* Returns when the process closes the char device. */
+	vdpa_unregister_device(&vv->vdpa);
+	pr_info("%s: released by its process, off vDPA\n", vv_name(vv));
+	put_device(&vv->vdpa.dev);
+}
+
 static void vbus_vdpa_detach(struct vbus_device *vdev)
 {
 	struct vbus_vdpa *vv = vdev->connector_priv;
 
-	if (!atomic_xchg(&vv->unregistered, 1))
+	if (atomic_xchg(&vv->unregistered, 1))
+		goto out;
+	if (!vbus_vdpa_held_open(vv)) {
 		vdpa_unregister_device(&vv->vdpa);
+		goto out;
+	}
+	/* Cut the process off the vbus device; unregister once it closes. */
+	mutex_lock(&vv->lock);
+	vbus_vdpa_stop(vv);
+	vv->revoked = true;
+	vv->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	spin_lock_bh(&vv->iotlb_lock);
+	vhost_iotlb_reset(&vv->iotlb);
+	spin_unlock_bh(&vv->iotlb_lock);
+	mutex_unlock(&vv->lock);
+	pr_warn("device %s: detached while a process may hold its vhost-vdpa char device open; it leaves vDPA when that closes\n",
+		vbus_device_name(vdev));
+	queue_work(vbus_vdpa_wq, &vv->unregister_work);
+	return;
+out:
 	put_device(&vv->vdpa.dev);
 }
 
@@ -658,10 +940,18 @@ static const struct vbus_connector_ops vbus_vdpa_ops = {
 	.attach = vbus_vdpa_attach,
 	.detach = vbus_vdpa_detach,
 	.config_changed = vbus_vdpa_config_changed,
+	.busy = vbus_vdpa_busy,
 };
 
-static struct vbus_connector vbus_vdpa_connector = {
+/* Both words serve the same device; they differ in the vDPA driver. */
+static struct vbus_connector vbus_vdpa_virtio = {
 	.name = "virtio",
+	.owner = THIS_MODULE,
+	.ops = &vbus_vdpa_ops,
+};
+
+static struct vbus_connector vbus_vdpa_vhost = {
+	.name = "vhost",
 	.owner = THIS_MODULE,
 	.ops = &vbus_vdpa_ops,
 };
@@ -670,33 +960,48 @@ static int __init vbus_vdpa_init(void)
 {
 	int ret;
 
+	vbus_vdpa_wq = alloc_workqueue("vbus_virtio", 0, 0);
+	if (!vbus_vdpa_wq)
+		return -ENOMEM;
 	vbus_vdpa_root = root_device_register("vbus_virtio");
-	if (IS_ERR(vbus_vdpa_root))
-		return PTR_ERR(vbus_vdpa_root);
+	if (IS_ERR(vbus_vdpa_root)) {
+		ret = PTR_ERR(vbus_vdpa_root);
+		goto err_wq;
+	}
 	vbus_vdpa_mgmt.device = vbus_vdpa_root;
 	ret = vdpa_mgmtdev_register(&vbus_vdpa_mgmt);
 	if (ret)
 		goto err_root;
-	ret = vbus_connector_register(&vbus_vdpa_connector);
+	ret = vbus_connector_register(&vbus_vdpa_virtio);
 	if (ret)
 		goto err_mgmt;
+	ret = vbus_connector_register(&vbus_vdpa_vhost);
+	if (ret)
+		goto err_virtio;
 	return 0;
+err_virtio:
+	vbus_connector_unregister(&vbus_vdpa_virtio);
 err_mgmt:
 	vdpa_mgmtdev_unregister(&vbus_vdpa_mgmt);
 err_root:
 	root_device_unregister(vbus_vdpa_root);
+err_wq:
+	destroy_workqueue(vbus_vdpa_wq);
 	return ret;
 }
 
 static void __exit vbus_vdpa_exit(void)
 {
-	vbus_connector_unregister(&vbus_vdpa_connector);
+	vbus_connector_unregister(&vbus_vdpa_vhost);
+	vbus_connector_unregister(&vbus_vdpa_virtio);
+	/* Deferred unregistrations hold module references: none is left. */
+	destroy_workqueue(vbus_vdpa_wq);
 	vdpa_mgmtdev_unregister(&vbus_vdpa_mgmt);
 	root_device_unregister(vbus_vdpa_root);
 }
 
 module_init(vbus_vdpa_init);
 module_exit(vbus_vdpa_exit);
-MODULE_SOFTDEP("pre: virtio_vdpa");
-MODULE_DESCRIPTION("vbus virtio connector: vbus devices on the vDPA bus");
+MODULE_SOFTDEP("pre: virtio_vdpa vhost_vdpa");
+MODULE_DESCRIPTION("vbus virtio connector: vbus devices on the vDPA bus, for virtio_vdpa and vhost_vdpa");
 MODULE_LICENSE("GPL");

@@ -166,6 +166,11 @@ struct vbus_device {
  *	release what @attach set up; @vdev->connector_priv is cleared by
  *	the core afterwards
  * @config_changed: optional: tell the client that @vdev's config changed
+ * @busy: optional: 0 if @vdev's client can let go now, or -EBUSY, with a
+ *	message naming the device (a process holds it open). Asked before a
+ *	disconnect, which is then refused; a detach (unlinking, which
+ *	configfs cannot refuse) goes ahead and @detach must not wait for
+ *	the client.
  *
  * All run with the core's topology mutex held.
  */
@@ -173,6 +178,7 @@ struct vbus_connector_ops {
 	int (*attach)(struct vbus_device *vdev);
 	void (*detach)(struct vbus_device *vdev);
 	void (*config_changed)(struct vbus_device *vdev);
+	int (*busy)(struct vbus_device *vdev);
 };
 
 /**

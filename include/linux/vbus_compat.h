@@ -55,11 +55,11 @@
 static inline int vbus_vdpa_set_driver_override(struct vdpa_device *vdpa,
 						const char *name)
 {
-#ifdef VBUS_DEVICE_DRIVER_OVERRIDE
-	return device_set_driver_override(&vdpa->dev, name);
-#else
+#ifdef VBUS_VDPA_DRIVER_OVERRIDE
 	return driver_set_override(&vdpa->dev, &vdpa->driver_override, name,
 				   strlen(name));
+#else
+	return device_set_driver_override(&vdpa->dev, name);
 #endif
 }
 #endif /* CONFIG_VDPA */

@@ -37,6 +37,8 @@ client=$(vnet)
 # Every device is a vDPA device, listed by iproute2 like any other.
 t_eq "ve0 is bound to virtio_vdpa" virtio_vdpa \
 	"$(basename "$(readlink /sys/bus/vdpa/devices/ve0/driver)")"
+t_eq "by its driver override" virtio_vdpa \
+	"$(cat /sys/bus/vdpa/devices/ve0/driver_override)"
 t_eq "vdpa mgmtdev show lists vbus_virtio" vbus_virtio \
 	"$(vdpa -j mgmtdev show | jq -r '.mgmtdev | keys[]' | grep vbus)"
 t_eq "vdpa dev show: a network device of vbus_virtio with 2 queues" \

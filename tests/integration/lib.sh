@@ -155,6 +155,7 @@ t_kmemleak() {
 # namespaces, buses, devices and modules go, whatever state they are in.
 t_teardown() {
 	pkill iperf3 2>/dev/null
+	pkill -9 -f dpdk-testpmd 2>/dev/null && sleep 1
 	pkill -f tests/tools/xfer.py 2>/dev/null
 	for _ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
 		ip netns del "$_ns"

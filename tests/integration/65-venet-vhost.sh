@@ -1,0 +1,129 @@
+#!/bin/sh
+# venet over the "vhost" connector: the device bound to vhost_vdpa, driven
+# from userspace through /dev/vhost-vdpa-N by DPDK's virtio_user (testpmd
+# answering ARP and ping). The host pings it; a disconnect while testpmd
+# holds the device open is refused; kill -9 leaves the device usable by
+# the next process; an unlink while it is open does not hang, and the
+# device leaves vDPA when the process goes.
+. "$(dirname "$0")/lib.sh"
+
+D=$CFS/devices/venet
+B=$CFS/buses/vh
+LOG=/tmp/testpmd.log
+
+# Not yet part of make check: under TCG, with the machine loaded, testpmd
+# took from 97 s to over 5 minutes to start, and this script has not
+# passed end to end yet. VBUS_DPDK=1 runs it (make vm-run SCRIPT=...).
+if [ "${VBUS_DPDK:-0}" != 1 ] || ! command -v dpdk-testpmd >/dev/null; then
+	t_ok "vhost connector with DPDK # SKIP set VBUS_DPDK=1, install dpdk-dev"
+	t_done
+	exit 0
+fi
+
+t_check "modprobe vbus_venet vbus_virtio" sh -c \
+	'modprobe vbus_venet && modprobe vbus_virtio'
+mkdir $D/vh0 $B
+put $D/vh0/mac 02:00:00:00:00:05
+put $D/vh0/hostif vhh0
+ln -s $D/vh0 $B/devices/vh0
+t_check "connect vhost" put $B/connector vhost
+t_eq "vh0 is bound to vhost_vdpa" vhost_vdpa \
+	"$(basename "$(readlink /sys/bus/vdpa/devices/vh0/driver)")"
+cdev=$(basename "$(ls -d /sys/bus/vdpa/devices/vh0/vhost-vdpa-* 2>/dev/null)")
+t_check "its char device /dev/$cdev" test -c "/dev/$cdev"
+t_check "no virtio device: no driver in this kernel drives it" sh -c \
+	"! ls -d /sys/bus/vdpa/devices/vh0/virtio* 2>/dev/null"
+
+ip addr add 10.97.0.1/24 dev vhh0
+ip link set vhh0 up
+
+# testpmd: a forwarding lcore beside the main one (the VM's DPDK sees
+# one CPU), no hugepages, no shared files; icmpecho answers ARP and ping.
+# Pinning its memory needs the memlock limit lifted.
+testpmd() {
+	rm -f $LOG
+	(
+		ulimit -l unlimited
+		sleep 3600 | exec dpdk-testpmd --lcores=0@0,1@0 --no-huge \
+			-m 256 --no-pci --no-shconf \
+			--vdev="net_virtio_user0,path=/dev/$cdev,queue_size=256" \
+			-- --forward-mode=icmpecho --nb-cores=1 \
+			--total-num-mbufs=4096 >$LOG 2>&1
+	) &
+	# Under TCG its start takes a minute or two.
+	for _i in $(seq 300); do
+		grep -q "Press enter to exit" $LOG 2>/dev/null && return 0
+		grep -q "EAL: Error" $LOG 2>/dev/null && break
+		sleep 1
+	done
+	sed 's/^/# testpmd: /' $LOG
+	return 1
+}
+tpid() { pgrep -f "dpdk-testpmd.*$cdev"; }
+pings() { ping -c "$1" -i 0.2 -W 2 10.97.0.2 >/dev/null; }
+# A link may take a moment: testpmd starts polling after DRIVER_OK.
+ping_ok() {
+	for _i in 1 2 3 4 5 6 7 8 9 10; do
+		ping -c 1 -W 1 10.97.0.2 >/dev/null 2>&1 && break
+	done
+	pings 5
+}
+
+t_check "testpmd attaches to /dev/$cdev through virtio_user" testpmd
+t_check "the host pings testpmd through venet" ping_ok
+t_check "a flood of 300 pings loses none" sh -c \
+	"ping -f -c 300 -W 2 10.97.0.2 | grep -q ' 0% packet loss'"
+nf=$(vdpa -j dev config show vh0 | jq -r '.config.vh0.negotiated_features | join(" ")')
+t_diag "negotiated: $nf"
+t_check "VERSION_1 and ACCESS_PLATFORM negotiated" sh -c \
+	"echo '$nf' | grep -q VERSION_1 && echo '$nf' | grep -q ACCESS_PLATFORM"
+t_eq "the host interface has carrier" 1 "$(cat /sys/class/net/vhh0/carrier)"
+
+t_errno "disconnect while testpmd holds it open: EBUSY naming vh0" EBUSY \
+	"device vh0: its vhost-vdpa char device is held open" \
+	put $B/connector none
+t_check "traffic still flows" pings 3
+
+t_check "kill -9 testpmd under a ping flood" sh -c "
+	ping -f -c 100000 -W 1 10.97.0.2 >/dev/null 2>&1 &
+	sleep 2; kill -9 \$(pgrep -f 'dpdk-testpmd.*$cdev'); sleep 1; pkill ping; true"
+for _i in $(seq 20); do [ -z "$(tpid)" ] && break; sleep 0.5; done
+t_check "testpmd is gone" test -z "$(tpid)"
+t_check "a new testpmd opens the device again" testpmd
+t_check "and pings flow again" ping_ok
+kill -9 "$(tpid)" 2>/dev/null
+sleep 1
+t_check "disconnect once nobody holds it" put $B/connector none
+t_check "reconnect vhost" put $B/connector vhost
+cdev=$(basename "$(ls -d /sys/bus/vdpa/devices/vh0/vhost-vdpa-* 2>/dev/null)")
+
+# Unlinking cannot be refused: the device is cut off from the process at
+# once, and leaves vDPA when the process closes it.
+t_check "testpmd on the reconnected device" testpmd
+t_check "pings" ping_ok
+t_check "unlink while testpmd holds it open returns" \
+	timeout 20 rm $B/devices/vh0
+t_eq "vh0 is on no bus" "" "$(cat $D/vh0/bus)"
+t_check "no ping reaches testpmd any more" sh -c "! pings 2"
+kill -9 "$(tpid)" 2>/dev/null
+gone() {
+	for _i in $(seq 20); do
+		[ -d /sys/bus/vdpa/devices/vh0 ] || return 0
+		sleep 0.5
+	done
+	return 1
+}
+t_check "once testpmd is gone, vh0 leaves vDPA" gone
+t_check "re-link and connect vhost again" sh -c \
+	"ln -s $D/vh0 $B/devices/vh0 && echo vhost > $B/connector"
+cdev=$(basename "$(ls -d /sys/bus/vdpa/devices/vh0/vhost-vdpa-* 2>/dev/null)")
+t_check "testpmd again" testpmd
+t_check "pings again" ping_ok
+kill -9 "$(tpid)" 2>/dev/null
+sleep 1
+
+t_check "teardown" sh -c \
+	"echo none > $B/connector && rm $B/devices/vh0 && rmdir $D/vh0 $B"
+t_check "unload" modprobe -r vbus_virtio vbus_venet vbus
+t_kmemleak "kmemleak finds nothing after vhost traffic and kill -9"
+t_done
