@@ -1003,5 +1003,7 @@ static void __exit vbus_vdpa_exit(void)
 module_init(vbus_vdpa_init);
 module_exit(vbus_vdpa_exit);
 MODULE_SOFTDEP("pre: virtio_vdpa vhost_vdpa");
+/* vbusctl loads vbus_<word> for a connector word. */
+MODULE_ALIAS("vbus_vhost");
 MODULE_DESCRIPTION("vbus virtio connector: vbus devices on the vDPA bus, for virtio_vdpa and vhost_vdpa");
 MODULE_LICENSE("GPL");
