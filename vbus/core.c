@@ -10,7 +10,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/dcache.h>
+#include <linux/kmod.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vbus_compat.h>
@@ -638,6 +640,30 @@ static struct vbus_connector *vbus_connector_find(const char *name)
 	return NULL;
 }
 
+/*
+ * Load the module of an unknown connector word, as nvmet loads its
+ * transports: connector modules carry MODULE_ALIAS("vbus-connector-<word>").
+ * Only words a connector could have reach modprobe. Called without
+ * vbus_lock: the module's init registers the connector under it.
+ */
+static void vbus_connector_load(const char *name)
+{
+	size_t len = strcspn(name, "\n"), i;
+	bool found;
+
+	if (!len || len >= VBUS_NAME_MAX)
+		return;
+	for (i = 0; i < len; i++)
+		if (!islower(name[i]) && !isdigit(name[i]) &&
+		    name[i] != '_' && name[i] != '-')
+			return;
+	mutex_lock(&vbus_lock);
+	found = vbus_connector_find(name);
+	mutex_unlock(&vbus_lock);
+	if (!found)
+		request_module("vbus-connector-%.*s", (int)len, name);
+}
+
 /**
  * vbus_connect() - connect a bus, switch its connector, or disconnect it
  * @bus: the bus
@@ -645,7 +671,8 @@ static struct vbus_connector *vbus_connector_find(const char *name)
  *	trailing newline is ignored
  *
  * Switching from one connector to another disconnects the first. A
- * connected bus holds a reference on its connector's module.
+ * connector not registered yet is loaded (module vbus-connector-<name>).
+ * A connected bus holds a reference on its connector's module.
  *
  * Return: 0, -EINVAL for an unknown connector, -EBUSY when a device of
  * the connected bus is in use (a process holds it open), or the
@@ -656,6 +683,8 @@ int vbus_connect(struct vbus *bus, const char *name)
 	struct vbus_connector *conn = NULL;
 	int ret = 0;
 
+	if (!sysfs_streq(name, "none"))
+		vbus_connector_load(name);
 	mutex_lock(&vbus_lock);
 	if (!sysfs_streq(name, "none")) {
 		conn = vbus_connector_find(name);

@@ -430,5 +430,6 @@ static void __exit native_exit(void)
 
 module_init(native_init);
 module_exit(native_exit);
+MODULE_ALIAS("vbus-connector-native");
 MODULE_DESCRIPTION("vbus native connector and proxy bus");
 MODULE_LICENSE("GPL");

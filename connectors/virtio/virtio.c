@@ -40,6 +40,8 @@
 #include <linux/vbus_virtio.h>
 #include <linux/vbus_vringh.h>
 #include <linux/vdpa.h>
+#include <net/netlink.h>
+#include <uapi/linux/vdpa.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 
@@ -528,55 +530,73 @@ static void vbus_vdpa_set_config(struct vdpa_device *vdpa,
 
 /* Maps: vhost_vdpa hands over the process's memory, pinned. */
 
+/* Exchange two IOTLBs' contents; the rbtree nodes do not point at the root. */
+static void vbus_vdpa_iotlb_swap(struct vhost_iotlb *a, struct vhost_iotlb *b)
+{
+	LIST_HEAD(list);
+
+	swap(a->root, b->root);
+	list_splice_init(&a->list, &list);
+	list_splice_init(&b->list, &a->list);
+	list_splice(&list, &b->list);
+	swap(a->nmaps, b->nmaps);
+}
+
 /*
- * Run @change on the IOTLB with the data path out of it: a started
- * device is stopped around the change and started again where it was.
+ * Replace the IOTLB with what @fill builds, with the data path out of it:
+ * a started device is stopped around the change and started again where
+ * it was. The new map is built beside the old one, so that BHs stay off
+ * only for the exchange however many entries a process mapped; a failure
+ * leaves the map empty (the old one may name pages already unpinned) and
+ * a running device stopped with NEEDS_RESET.
  */
 static int vbus_vdpa_change_map(struct vbus_vdpa *vv,
-				int (*change)(struct vbus_vdpa *vv, void *arg),
+				int (*fill)(struct vbus_vdpa *vv,
+					    struct vhost_iotlb *to, void *arg),
 				void *arg)
 {
 	bool running = vv->dev->started && !vv->revoked;
+	struct vhost_iotlb next;
 	int ret;
 
 	lockdep_assert_held(&vv->lock);
 	if (running)
 		vbus_vdpa_stop(vv);
+	vhost_iotlb_init(&next, 0, 0);
+	ret = fill(vv, &next, arg);
+	if (ret)
+		vhost_iotlb_reset(&next);
 	spin_lock_bh(&vv->iotlb_lock);
-	ret = change(vv, arg);
+	vbus_vdpa_iotlb_swap(&vv->iotlb, &next);
 	spin_unlock_bh(&vv->iotlb_lock);
-	if (running && vbus_vdpa_start(vv))
+	vhost_iotlb_reset(&next);
+	if (running && (ret || vbus_vdpa_start(vv)))
 		vv->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
 	return ret;
 }
 
-static int vbus_vdpa_copy_map(struct vbus_vdpa *vv, void *arg)
+static int vbus_vdpa_copy_map(struct vbus_vdpa *vv, struct vhost_iotlb *to,
+			      void *arg)
 {
 	struct vhost_iotlb *from = arg;
 	struct vhost_iotlb_map *map;
 	int ret;
 
-	vhost_iotlb_reset(&vv->iotlb);
 	for (map = vhost_iotlb_itree_first(from, 0, U64_MAX); map;
 	     map = vhost_iotlb_itree_next(map, 0, U64_MAX)) {
-		ret = vhost_iotlb_add_range(&vv->iotlb, map->start, map->last,
+		ret = vhost_iotlb_add_range(to, map->start, map->last,
 					    map->addr, map->perm);
-		if (ret) {
-			vhost_iotlb_reset(&vv->iotlb);
+		if (ret)
 			return ret;
-		}
 	}
 	return 0;
 }
 
 /* virtio_vdpa: System RAM; vhost_vdpa: nothing until the process maps. */
-static int vbus_vdpa_fill_default_map(struct vbus_vdpa *vv, void *arg)
+static int vbus_vdpa_fill_default_map(struct vbus_vdpa *vv,
+				      struct vhost_iotlb *to, void *arg)
 {
-	if (vv->vhost) {
-		vhost_iotlb_reset(&vv->iotlb);
-		return 0;
-	}
-	return vbus_vringh_map_ram(&vv->iotlb);
+	return vv->vhost ? 0 : vbus_vringh_map_ram(to);
 }
 
 static int vbus_vdpa_default_map(struct vbus_vdpa *vv)
@@ -677,6 +697,36 @@ static int vbus_vdpa_resume(struct vdpa_device *vdpa)
 }
 #endif
 
+/* `vdpa dev vstats show DEV qidx N`: counted since the device joined vDPA. */
+static int vbus_vdpa_get_vendor_vq_stats(struct vdpa_device *vdpa, u16 idx,
+					 struct sk_buff *msg,
+					 struct netlink_ext_ack *extack)
+{
+	struct vbus_vdpa *vv = to_vv(vdpa);
+	struct vbus_vringh *vr;
+	static const char * const names[] = {
+		"received_desc", "completed_desc", "driver_notifications",
+		"broken",
+	};
+	u64 values[ARRAY_SIZE(names)];
+	unsigned int i;
+
+	if (idx >= vv->ops->num_queues) {
+		NL_SET_ERR_MSG_MOD(extack, "no such queue");
+		return -EINVAL;
+	}
+	vr = &vv->vqs[idx].vr;
+	vbus_vringh_read_stats(vr, &values[0], &values[1], &values[2]);
+	values[3] = READ_ONCE(vr->q.broken);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (nla_put_string(msg, VDPA_ATTR_DEV_VENDOR_ATTR_NAME,
+				   names[i]) ||
+		    nla_put_u64_64bit(msg, VDPA_ATTR_DEV_VENDOR_ATTR_VALUE,
+				      values[i], VDPA_ATTR_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
 static u32 vbus_vdpa_get_generation(struct vdpa_device *vdpa)
 {
 	return READ_ONCE(to_vv(vdpa)->generation);
@@ -701,6 +751,7 @@ static const struct vdpa_config_ops vbus_vdpa_config_ops = {
 	.get_vq_ready = vbus_vdpa_get_vq_ready,
 	.set_vq_state = vbus_vdpa_set_vq_state,
 	.get_vq_state = vbus_vdpa_get_vq_state,
+	.get_vendor_vq_stats = vbus_vdpa_get_vendor_vq_stats,
 	.get_vq_align = vbus_vdpa_get_vq_align,
 	.get_device_features = vbus_vdpa_get_device_features,
 	.set_driver_features = vbus_vdpa_set_driver_features,
@@ -808,12 +859,18 @@ static int vbus_vdpa_attach(struct vbus_device *vdev)
 	vv->vhost = vhost;
 	mutex_init(&vv->lock);
 	spin_lock_init(&vv->iotlb_lock);
-	vhost_iotlb_init(&vv->iotlb, VBUS_VRINGH_IOTLB_MAX, 0);
+	/*
+	 * No limit of our own, as in vhost_vdpa's IOTLB: entries stand for
+	 * pages the process pinned within its RLIMIT_MEMLOCK, and DPDK
+	 * without hugepages maps 4 KiB pages by the ten thousand.
+	 */
+	vhost_iotlb_init(&vv->iotlb, 0, 0);
 	INIT_WORK(&vv->unregister_work, vbus_vdpa_unregister_work);
 	for (i = 0; i < ops->num_queues; i++) {
 		vv->queues[i] = &vv->vqs[i].vr.q;
 		snprintf(vv->vqs[i].vr.name, sizeof(vv->vqs[i].vr.name),
 			 "%s/%u", vbus_device_name(vdev), i);
+		u64_stats_init(&vv->vqs[i].vr.stats.syncp);
 	}
 	vv->vdpa.mdev = &vbus_vdpa_mgmt;
 	vv->vdpa.dev.dma_mask = &vv->vdpa.dev.coherent_dma_mask;
@@ -1003,7 +1060,8 @@ static void __exit vbus_vdpa_exit(void)
 module_init(vbus_vdpa_init);
 module_exit(vbus_vdpa_exit);
 MODULE_SOFTDEP("pre: virtio_vdpa vhost_vdpa");
-/* vbusctl loads vbus_<word> for a connector word. */
-MODULE_ALIAS("vbus_vhost");
+/* The core loads vbus-connector-<word> for an unknown connector word. */
+MODULE_ALIAS("vbus-connector-virtio");
+MODULE_ALIAS("vbus-connector-vhost");
 MODULE_DESCRIPTION("vbus virtio connector: vbus devices on the vDPA bus, for virtio_vdpa and vhost_vdpa");
 MODULE_LICENSE("GPL");

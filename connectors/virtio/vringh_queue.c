@@ -24,6 +24,13 @@ static struct vbus_vringh *to_vr(struct vbus_queue *q)
 	return container_of(q, struct vbus_vringh, q);
 }
 
+static void vbus_vringh_count(struct vbus_vringh *vr, u64_stats_t *counter)
+{
+	u64_stats_update_begin(&vr->stats.syncp);
+	u64_stats_inc(counter);
+	u64_stats_update_end(&vr->stats.syncp);
+}
+
 static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 {
 	struct vbus_vringh *vr = to_vr(q);
@@ -61,6 +68,7 @@ static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 		return vbus_queue_break(&vr->q, "chain %u is both read and write",
 					 head);
 	set_bit(slot, vr->busy);
+	vbus_vringh_count(vr, &vr->stats.received);
 	buf->id = head;
 	buf->slot = slot;
 	buf->addr = 0;
@@ -120,6 +128,7 @@ static int vbus_vringh_push(struct vbus_queue *q, const struct vbus_buf *buf,
 	ret = vringh_complete_iotlb(&vr->vrh, buf->id, written);
 	if (ret)
 		return vbus_queue_break(&vr->q, "used ring unwritable (%d)", ret);
+	vbus_vringh_count(vr, &vr->stats.completed);
 	return 0;
 }
 
@@ -174,8 +183,10 @@ static void vbus_vringh_signal(struct vbus_queue *q)
 {
 	struct vbus_vringh *vr = to_vr(q);
 
-	if (!q->broken && vringh_need_notify_iotlb(&vr->vrh) > 0)
+	if (!q->broken && vringh_need_notify_iotlb(&vr->vrh) > 0) {
+		vbus_vringh_count(vr, &vr->stats.calls);
 		vbus_callback_call(&vr->call);
+	}
 }
 
 static const struct vbus_queue_ops vbus_vringh_queue_ops = {
@@ -275,6 +286,28 @@ void vbus_vringh_cleanup(struct vbus_vringh *vr)
 	}
 }
 EXPORT_SYMBOL_GPL(vbus_vringh_cleanup);
+
+/**
+ * vbus_vringh_read_stats() - read a queue's counters, from any context
+ * @vr: the queue
+ * @received: chains taken
+ * @completed: chains completed
+ * @calls: notifications sent to the driver
+ */
+void vbus_vringh_read_stats(struct vbus_vringh *vr, u64 *received,
+			    u64 *completed, u64 *calls)
+{
+	const struct vbus_vringh_stats *s = &vr->stats;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		*received = u64_stats_read(&s->received);
+		*completed = u64_stats_read(&s->completed);
+		*calls = u64_stats_read(&s->calls);
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+}
+EXPORT_SYMBOL_GPL(vbus_vringh_read_stats);
 
 static int vbus_vringh_add_ram(struct resource *res, void *arg)
 {

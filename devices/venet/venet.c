@@ -8,7 +8,9 @@
  *
  * Lifetimes and locking:
  * - config (mac, mtu, hostif) is protected by the vbus config lock and
- *   frozen while the bus is connected;
+ *   frozen in configfs while the bus is connected; the one client may
+ *   then write the MAC through the config space, from its driver's
+ *   serialised config path (vhost_vdpa's ioctl mutex);
  * - the queues are the connector's, in use from start to stop; "running"
  *   (under the netdev TX lock) and napi_disable() make sure no path
  *   touches them after stop returns;
@@ -63,6 +65,33 @@ static void venet_get_config(struct vbus_device *vdev, void *buf)
 	config->mtu = __cpu_to_virtio16(true, v->mtu);
 }
 
+/*
+ * The client may write the MAC, as a VMM does with the one it was given
+ * (QEMU's -device virtio-net-pci,mac=); it stays until changed again, as
+ * on vdpa_sim. Everything else is read-only.
+ */
+static int venet_set_config(struct vbus_device *vdev, unsigned int offset,
+			    const void *buf, unsigned int len)
+{
+	struct venet_dev *v = to_venet(vdev);
+	u8 mac[ETH_ALEN];
+
+	if (offset + len > ETH_ALEN) {
+		pr_err("device %s: only the MAC is writable in the config space\n",
+		       vbus_device_name(vdev));
+		return -EPERM;
+	}
+	ether_addr_copy(mac, v->mac);
+	memcpy(mac + offset, buf, len);
+	if (!is_valid_ether_addr(mac)) {
+		pr_err("device %s: client MAC %pM is not a unicast address\n",
+		       vbus_device_name(vdev), mac);
+		return -EINVAL;
+	}
+	ether_addr_copy(v->mac, mac);
+	return 0;
+}
+
 /* What the host may hand the client, given what the client accepted. */
 static netdev_features_t venet_client_offloads(u64 f)
 {
@@ -111,6 +140,7 @@ static const struct vbus_device_ops venet_device_ops = {
 	.num_queues = 2,
 	.config_size = sizeof(struct virtio_net_config),
 	.get_config = venet_get_config,
+	.set_config = venet_set_config,
 	.start = venet_start,
 	.stop = venet_stop,
 };

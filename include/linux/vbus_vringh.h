@@ -7,13 +7,11 @@
 #define _LINUX_VBUS_VRINGH_H
 
 #include <linux/bitops.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/vbus.h>
 #include <linux/vbus_queue.h>
 #include <linux/vhost_iotlb.h>
 #include <linux/vringh.h>
-
-/* Most mappings an IOTLB holds: System RAM ranges, or vhost-vdpa's maps. */
-#define VBUS_VRINGH_IOTLB_MAX	2048
 
 /* Buffers a device may hold popped and not yet pushed, per queue. */
 #define VBUS_VRINGH_SLOTS	64
@@ -31,6 +29,22 @@ struct vbus_vringh_iter {
 };
 
 /**
+ * struct vbus_vringh_stats - what one queue did, for `vdpa dev vstats`
+ * @syncp: lets 32-bit readers see each counter whole
+ * @received: chains taken from the available ring
+ * @completed: chains put on the used ring
+ * @calls: times the driver was notified of completions
+ *
+ * Written by the queue's user, serialised like the rest of the queue;
+ * its owner zeroes them and calls u64_stats_init() once, before the first
+ * vbus_vringh_init(); they count on across stops, starts and resets.
+ */
+struct vbus_vringh_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t received, completed, calls;
+};
+
+/**
  * struct vbus_vringh - device side of one virtqueue
  * @q: what the device model sees
  * @vrh: the ring as vringh reads it
@@ -45,6 +59,7 @@ struct vbus_vringh_iter {
  * @busy: which @iters are taken; serialised, like all of @q, by the
  *	device model
  * @name: "<device>/<index>", for messages
+ * @stats: counters; untouched by vbus_vringh_init()
  *
  * Owned by whoever embeds it; valid from vbus_vringh_init() to
  * vbus_vringh_cleanup(), while the ring's memory is.
@@ -58,12 +73,15 @@ struct vbus_vringh {
 	struct vbus_vringh_iter iters[VBUS_VRINGH_SLOTS];
 	DECLARE_BITMAP(busy, VBUS_VRINGH_SLOTS);
 	char name[VBUS_NAME_MAX + 8];
+	struct vbus_vringh_stats stats;
 };
 
 void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
 		      u64 desc, u64 avail, u64 used,
 		      struct vhost_iotlb *iotlb, spinlock_t *iotlb_lock);
 void vbus_vringh_cleanup(struct vbus_vringh *vr);
+void vbus_vringh_read_stats(struct vbus_vringh *vr, u64 *received,
+			    u64 *completed, u64 *calls);
 int vbus_vringh_map_ram(struct vhost_iotlb *iotlb);
 
 #endif /* _LINUX_VBUS_VRINGH_H */

@@ -62,7 +62,7 @@ static void ring_exit(struct kunit *test)
 /* System RAM one to one, as the connector maps it for virtio_vdpa. */
 static void ring_map(struct kunit *test, struct ring_fixture *f)
 {
-	vhost_iotlb_init(&f->iotlb, VBUS_VRINGH_IOTLB_MAX, 0);
+	vhost_iotlb_init(&f->iotlb, 0, 0);
 	spin_lock_init(&f->iotlb_lock);
 	KUNIT_ASSERT_EQ(test, vbus_vringh_map_ram(&f->iotlb), 0);
 }
@@ -889,6 +889,39 @@ static void vdpa_config_space(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buf[0], 0xa5);
 }
 
+/* DPDK without hugepages maps every 4 KiB page apart: thousands of entries. */
+#define KV_MAPS		5000
+
+static void vdpa_takes_large_maps(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+	struct kv_device *kv = to_kv(f->dev);
+	struct vhost_iotlb *tlb = vhost_iotlb_alloc(0, 0);
+	unsigned int i;
+	u64 iova;
+
+	KUNIT_ASSERT_NOT_NULL(test, tlb);
+	for (i = 0; i < KV_MAPS; i++) {
+		int ret;
+
+		iova = (u64)i * 2 * PAGE_SIZE;
+		ret = vhost_iotlb_add_range(tlb, iova, iova + PAGE_SIZE - 1,
+					    iova, VHOST_MAP_RW);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+	}
+	kv_setup(test, BIT_ULL(VIRTIO_F_VERSION_1), KV_RING);
+	f->ops->set_status(f->vdpa, KV_STARTED);
+	KUNIT_ASSERT_EQ(test, kv->starts, 1);
+	KUNIT_EXPECT_EQ(test, f->ops->set_map(f->vdpa, 1, tlb), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kv->stops, 0);
+	/* Taken whole, the running device stopped and started around it. */
+	KUNIT_EXPECT_EQ(test, f->ops->set_map(f->vdpa, 0, tlb), 0);
+	KUNIT_EXPECT_EQ(test, kv->stops, 1);
+	KUNIT_EXPECT_EQ(test, kv->starts, 2);
+	KUNIT_EXPECT_EQ(test, f->ops->get_status(f->vdpa), KV_STARTED);
+	vhost_iotlb_free(tlb);
+}
+
 static int kv_config_calls;
 
 static irqreturn_t kv_config_cb(void *priv)
@@ -922,6 +955,7 @@ static struct kunit_case vdpa_ops_cases[] = {
 	KUNIT_CASE(vdpa_bounds_queue_indexes),
 	KUNIT_CASE(vdpa_keeps_queue_state),
 	KUNIT_CASE(vdpa_config_space),
+	KUNIT_CASE(vdpa_takes_large_maps),
 	KUNIT_CASE(vdpa_config_changed),
 	{}
 };

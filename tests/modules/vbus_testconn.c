@@ -45,5 +45,6 @@ static void __exit testconn_exit(void)
 
 module_init(testconn_init);
 module_exit(testconn_exit);
+MODULE_ALIAS("vbus-connector-test");
 MODULE_DESCRIPTION("vbus connector for tests, without a client");
 MODULE_LICENSE("GPL");

@@ -6,7 +6,8 @@ set -eu
 pkgs="build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 zstd perl python3 python3-docutils sparse qemu-system-x86 busybox-static
 iproute2 ethtool iperf3 iputils-ping jq procps linux-headers-amd64
-git ca-certificates man-db"
+git ca-certificates man-db dpkg-dev debhelper dh-dkms dkms fakeroot lintian
+dpdk-dev"
 
 missing=
 for p in $pkgs; do
