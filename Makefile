@@ -22,7 +22,7 @@ EXTRA_FLAGS := KCFLAGS=-Werror
 endif
 
 .PHONY: all modules install clean sparse checkpatch kernel vm-run vm check \
-	demo deps modules-test stock stress
+	demo deps modules-test stock stress deb
 
 all: modules
 
@@ -80,6 +80,10 @@ check: deps
 # thousands of races and unplugs. Not part of make check.
 stress: deps
 	VBUS_STRESS=1 VM_TIMEOUT=$${VM_TIMEOUT:-7200} sh $(VM)/check.sh $(KVER)
+
+# Debian packages vbus-dkms and vbus-utils, checked by lintian, in deb/.
+deb: deps
+	sh $(VM)/deb-build.sh $(PWD)/deb
 
 .PHONY: bench
 bench: deps

@@ -44,6 +44,8 @@ step "Documentation/*.rst is valid reStructuredText" \
 	python3 "$here/rstcheck.py" "$top"/Documentation/*.rst
 step "vbusctl parses under sh, bash and busybox sh" sh -c \
 	"sh -n configfs-scripts/vbusctl && bash -n configfs-scripts/vbusctl && busybox sh -n configfs-scripts/vbusctl"
+step "dpkg-buildpackage: vbus-dkms and vbus-utils, lintian without errors" \
+	sh "$here/deb-build.sh" "$work/out/deb"
 step "build against the $kver test kernel, W=1" \
 	make -C "$kdir" M="$top" W=1 $werror modules
 built=$(tail -n 1 "$static.body")

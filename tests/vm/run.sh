@@ -31,6 +31,8 @@ trap 'rm -rf "$run"' EXIT INT TERM
 out=${VBUS_OUT:-$run/out}
 mkdir -p "$out"
 rm -f "$out/rc" "$out/output" "$out/dmesg" "$out/kmemleak"
+# The kernel's build directory, for scripts that build against it (DKMS).
+echo "$build" >"$out/kbuild"
 
 # Module tree: the kernel's own modules plus ours in extra/.
 mods=$run/root/lib/modules/$krel
