@@ -88,7 +88,7 @@ fi
 
 console=$run/console
 status=0
-timeout --foreground "${VM_TIMEOUT:-2700}" "$@" -serial stdio </dev/null |
+timeout --foreground "${VM_TIMEOUT:-3600}" "$@" -serial stdio </dev/null |
 	tee "$console" || true
 
 splat='BUG:|WARNING:|KASAN|UBSAN|Oops|Kernel panic|INFO: task .* blocked|general protection|ODEBUG|list_(add|del) corruption|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|DEADLOCK|watchdog: BUG|refcount_t:'
