@@ -562,7 +562,7 @@ static int vbus_vdpa_change_map(struct vbus_vdpa *vv,
 	lockdep_assert_held(&vv->lock);
 	if (running)
 		vbus_vdpa_stop(vv);
-	vhost_iotlb_init(&next, 0, 0);
+	vhost_iotlb_init(&next, VBUS_VRINGH_IOTLB_UNLIMITED, 0);
 	ret = fill(vv, &next, arg);
 	if (ret)
 		vhost_iotlb_reset(&next);
@@ -860,11 +860,12 @@ static int vbus_vdpa_attach(struct vbus_device *vdev)
 	mutex_init(&vv->lock);
 	spin_lock_init(&vv->iotlb_lock);
 	/*
-	 * No limit of our own, as in vhost_vdpa's IOTLB: entries stand for
-	 * pages the process pinned within its RLIMIT_MEMLOCK, and DPDK
-	 * without hugepages maps 4 KiB pages by the ten thousand.
+	 * No limit of our own: vhost_vdpa's IOTLB, which we copy, has its
+	 * own (none up to 6.x, max_iotlb_entries since 7.x), its entries
+	 * stand for pages pinned within RLIMIT_MEMLOCK, and DPDK without
+	 * hugepages maps 4 KiB pages by the ten thousand.
 	 */
-	vhost_iotlb_init(&vv->iotlb, 0, 0);
+	vhost_iotlb_init(&vv->iotlb, VBUS_VRINGH_IOTLB_UNLIMITED, 0);
 	INIT_WORK(&vv->unregister_work, vbus_vdpa_unregister_work);
 	for (i = 0; i < ops->num_queues; i++) {
 		vv->queues[i] = &vv->vqs[i].vr.q;
@@ -1017,7 +1018,8 @@ static int __init vbus_vdpa_init(void)
 {
 	int ret;
 
-	vbus_vdpa_wq = alloc_workqueue("vbus_virtio", 0, 0);
+	/* Unbound: 7.x warns on a workqueue that names neither kind. */
+	vbus_vdpa_wq = alloc_workqueue("vbus_virtio", WQ_UNBOUND, 0);
 	if (!vbus_vdpa_wq)
 		return -ENOMEM;
 	vbus_vdpa_root = root_device_register("vbus_virtio");

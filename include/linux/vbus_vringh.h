@@ -13,6 +13,13 @@
 #include <linux/vhost_iotlb.h>
 #include <linux/vringh.h>
 
+/*
+ * No limit on an IOTLB's entries: 0 meant that up to 6.x, but means "none"
+ * since 7.x (vhost_iotlb_add_range() refuses every range); the largest
+ * count is read the same way by both.
+ */
+#define VBUS_VRINGH_IOTLB_UNLIMITED	UINT_MAX
+
 /* Buffers a device may hold popped and not yet pushed, per queue. */
 #define VBUS_VRINGH_SLOTS	64
 

@@ -62,7 +62,7 @@ static void ring_exit(struct kunit *test)
 /* System RAM one to one, as the connector maps it for virtio_vdpa. */
 static void ring_map(struct kunit *test, struct ring_fixture *f)
 {
-	vhost_iotlb_init(&f->iotlb, 0, 0);
+	vhost_iotlb_init(&f->iotlb, VBUS_VRINGH_IOTLB_UNLIMITED, 0);
 	spin_lock_init(&f->iotlb_lock);
 	KUNIT_ASSERT_EQ(test, vbus_vringh_map_ram(&f->iotlb), 0);
 }
@@ -896,7 +896,7 @@ static void vdpa_takes_large_maps(struct kunit *test)
 {
 	struct kv_fixture *f = test->priv;
 	struct kv_device *kv = to_kv(f->dev);
-	struct vhost_iotlb *tlb = vhost_iotlb_alloc(0, 0);
+	struct vhost_iotlb *tlb = vhost_iotlb_alloc(VBUS_VRINGH_IOTLB_UNLIMITED, 0);
 	unsigned int i;
 	u64 iova;
 
