@@ -156,6 +156,7 @@ t_kmemleak() {
 t_teardown() {
 	pkill iperf3 2>/dev/null
 	pkill -9 -f dpdk-testpmd 2>/dev/null && sleep 1
+	pkill -f 'sleep 3600' 2>/dev/null
 	pkill -f tests/tools/xfer.py 2>/dev/null
 	for _ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
 		ip netns del "$_ns"
