@@ -250,7 +250,7 @@ static void vbus_vdpa_stop(struct vbus_vdpa *vv)
 	for (i = 0; i < vv->ops->num_queues; i++) {
 		struct vbus_vdpa_vq *vq = &vv->vqs[i];
 
-		vq->avail_idx = vq->vr.vrh.last_used_idx;
+		vq->avail_idx = vbus_vringh_used_idx(&vq->vr);
 		vbus_callback_set(&vq->vr.call, NULL, NULL);
 		vbus_vringh_cleanup(&vq->vr);
 	}
@@ -354,7 +354,7 @@ static int vbus_vdpa_get_vq_state(struct vdpa_device *vdpa, u16 idx,
 	vq = &vv->vqs[idx];
 	mutex_lock(&vv->lock);
 	state->split.avail_index = vv->dev->started ?
-		READ_ONCE(vq->vr.vrh.last_used_idx) : vq->avail_idx;
+		vbus_vringh_used_idx(&vq->vr) : vq->avail_idx;
 	mutex_unlock(&vv->lock);
 	return 0;
 }

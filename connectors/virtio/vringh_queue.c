@@ -288,6 +288,23 @@ void vbus_vringh_cleanup(struct vbus_vringh *vr)
 EXPORT_SYMBOL_GPL(vbus_vringh_cleanup);
 
 /**
+ * vbus_vringh_used_idx() - the used index the device has written
+ * @vr: the queue
+ *
+ * vringh counts completions since the last notification apart from
+ * last_used_idx (its need_notify folds them in): both, or a stop between
+ * a push and the signal after it loses completed buffers. Any context;
+ * exact when the queue's user is stopped.
+ *
+ * Return: the used index.
+ */
+u16 vbus_vringh_used_idx(const struct vbus_vringh *vr)
+{
+	return READ_ONCE(vr->vrh.last_used_idx) + READ_ONCE(vr->vrh.completed);
+}
+EXPORT_SYMBOL_GPL(vbus_vringh_used_idx);
+
+/**
  * vbus_vringh_read_stats() - read a queue's counters, from any context
  * @vr: the queue
  * @received: chains taken

@@ -87,6 +87,7 @@ void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
 		      u64 desc, u64 avail, u64 used,
 		      struct vhost_iotlb *iotlb, spinlock_t *iotlb_lock);
 void vbus_vringh_cleanup(struct vbus_vringh *vr);
+u16 vbus_vringh_used_idx(const struct vbus_vringh *vr);
 void vbus_vringh_read_stats(struct vbus_vringh *vr, u64 *received,
 			    u64 *completed, u64 *calls);
 int vbus_vringh_map_ram(struct vhost_iotlb *iotlb);

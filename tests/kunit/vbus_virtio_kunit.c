@@ -89,24 +89,35 @@ static struct ring_fixture *ring_fixture(struct kunit *test, u64 desc_addr)
 	return f;
 }
 
+static void vring_set_desc(struct vring *vring, unsigned int i, u64 addr,
+			   u32 len, u16 flags, u16 next)
+{
+	vring->desc[i].addr = __cpu_to_virtio64(true, addr);
+	vring->desc[i].len = __cpu_to_virtio32(true, len);
+	vring->desc[i].flags = __cpu_to_virtio16(true, flags);
+	vring->desc[i].next = __cpu_to_virtio16(true, next);
+}
+
 static void set_desc(struct ring_fixture *f, unsigned int i, u64 addr,
 		     u32 len, u16 flags, u16 next)
 {
-	f->vring.desc[i].addr = __cpu_to_virtio64(true, addr);
-	f->vring.desc[i].len = __cpu_to_virtio32(true, len);
-	f->vring.desc[i].flags = __cpu_to_virtio16(true, flags);
-	f->vring.desc[i].next = __cpu_to_virtio16(true, next);
+	vring_set_desc(&f->vring, i, addr, len, flags, next);
 }
 
 /* Publish @head as the next available chain. */
-static void post(struct ring_fixture *f, u16 head)
+static void vring_post(struct vring *vring, u16 head)
 {
-	u16 idx = __virtio16_to_cpu(true, f->vring.avail->idx);
+	u16 idx = __virtio16_to_cpu(true, vring->avail->idx);
 
-	f->vring.avail->ring[idx % RING_NUM] = __cpu_to_virtio16(true, head);
+	vring->avail->ring[idx % vring->num] = __cpu_to_virtio16(true, head);
 	/* The entry before the index that publishes it, as a driver does. */
 	smp_wmb();
-	f->vring.avail->idx = __cpu_to_virtio16(true, idx + 1);
+	vring->avail->idx = __cpu_to_virtio16(true, idx + 1);
+}
+
+static void post(struct ring_fixture *f, u16 head)
+{
+	vring_post(&f->vring, head);
 }
 
 /*
@@ -583,11 +594,13 @@ static struct kunit_suite virtio_features_suite = {
  * @starts: start calls
  * @stops: stop calls
  * @features: the features of the last start
+ * @queues: the queues of the last start, valid until the next stop
  */
 struct kv_device {
 	struct vbus_device vdev;
 	int starts, stops;
 	u64 features;
+	struct vbus_queue *queues[2];
 };
 
 static struct kv_device *to_kv(struct vbus_device *vdev)
@@ -602,14 +615,22 @@ static void kv_get_config(struct vbus_device *vdev, void *config)
 
 static int kv_start(struct vbus_device *vdev, const struct vbus_link *link)
 {
-	to_kv(vdev)->starts++;
-	to_kv(vdev)->features = link->features;
+	struct kv_device *kv = to_kv(vdev);
+
+	kv->starts++;
+	kv->features = link->features;
+	kv->queues[0] = link->queues[0];
+	kv->queues[1] = link->queues[1];
 	return 0;
 }
 
 static void kv_stop(struct vbus_device *vdev)
 {
-	to_kv(vdev)->stops++;
+	struct kv_device *kv = to_kv(vdev);
+
+	kv->stops++;
+	kv->queues[0] = NULL;
+	kv->queues[1] = NULL;
 }
 
 static const struct vbus_device_ops kv_device_ops = {
@@ -654,6 +675,7 @@ static struct vbus_class kv_class = {
  * @vdpa: the device as the vDPA bus sees it
  * @ops: its config ops
  * @rings: one split ring of KV_RING entries per queue
+ * @tlbs: IOTLBs a case hands to set_map, freed by the exit hook
  * @registered: kv_class is registered
  */
 struct kv_fixture {
@@ -662,6 +684,7 @@ struct kv_fixture {
 	struct vdpa_device *vdpa;
 	const struct vdpa_config_ops *ops;
 	struct vring rings[2];
+	struct vhost_iotlb *tlbs[3];
 	bool registered;
 };
 
@@ -703,6 +726,7 @@ static int kv_init(struct kunit *test)
 static void kv_exit(struct kunit *test)
 {
 	struct kv_fixture *f = test->priv;
+	unsigned int i;
 
 	if (!f)
 		return;
@@ -717,10 +741,17 @@ static void kv_exit(struct kunit *test)
 		vbus_destroy(f->bus);
 	if (f->registered)
 		vbus_class_unregister(&kv_class);
+	for (i = 0; i < ARRAY_SIZE(f->tlbs); i++)
+		if (f->tlbs[i])
+			vhost_iotlb_free(f->tlbs[i]);
 }
 
-/* Negotiate @features and set both queues up, @num entries each. */
-static void kv_setup(struct kunit *test, u64 features, u32 num)
+/*
+ * Negotiate @features and set both queues up, @num entries each, the
+ * driver's ring addresses in @addrs (descriptors, driver, device area).
+ */
+static void kv_setup_at(struct kunit *test, u64 features, u32 num,
+			u64 (*addrs)[3])
 {
 	struct kv_fixture *f = test->priv;
 	unsigned int i;
@@ -733,16 +764,28 @@ static void kv_setup(struct kunit *test, u64 features, u32 num)
 			   VIRTIO_CONFIG_S_DRIVER |
 			   VIRTIO_CONFIG_S_FEATURES_OK);
 	for (i = 0; i < 2; i++) {
-		struct vring *r = &f->rings[i];
-		int ret = f->ops->set_vq_address(f->vdpa, i,
-						 virt_to_phys(r->desc),
-						 virt_to_phys(r->avail),
-						 virt_to_phys(r->used));
+		int ret = f->ops->set_vq_address(f->vdpa, i, addrs[i][0],
+						 addrs[i][1], addrs[i][2]);
 
 		KUNIT_ASSERT_EQ(test, ret, 0);
 		f->ops->set_vq_num(f->vdpa, i, num);
 		f->ops->set_vq_ready(f->vdpa, i, true);
 	}
+}
+
+/* The same with the fixture's rings, at their physical addresses. */
+static void kv_setup(struct kunit *test, u64 features, u32 num)
+{
+	struct kv_fixture *f = test->priv;
+	u64 addrs[2][3];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		addrs[i][0] = virt_to_phys(f->rings[i].desc);
+		addrs[i][1] = virt_to_phys(f->rings[i].avail);
+		addrs[i][2] = virt_to_phys(f->rings[i].used);
+	}
+	kv_setup_at(test, features, num, addrs);
 }
 
 static void vdpa_starts_and_stops(struct kunit *test)
@@ -922,6 +965,160 @@ static void vdpa_takes_large_maps(struct kunit *test)
 	vhost_iotlb_free(tlb);
 }
 
+/*
+ * A process's addresses are IOVAs: rings and buffers reach memory only
+ * through the map set_map handed over, and a new map takes effect at once.
+ */
+#define KV_IOVA		BIT_ULL(42)	/* no RAM here: one-to-one would miss */
+#define KV_RING_SZ	512		/* a KV_RING ring, cache-line aligned */
+#define KV_BUF_IOVA	(KV_IOVA + 0x10000)
+#define KV_SEG		128		/* a buffer is two segments of this */
+
+/* Ring @i of a process: at KV_IOVA + i * 4 KiB, layout as in @mem. */
+static void kv_iova_ring(struct vring *vring, void *mem, u64 (*addrs)[3],
+			 unsigned int i)
+{
+	u64 iova = KV_IOVA + i * 0x1000;
+
+	vring_init(vring, KV_RING, mem, SMP_CACHE_BYTES);
+	addrs[i][0] = iova;
+	addrs[i][1] = iova + ((void *)vring->avail - mem);
+	addrs[i][2] = iova + ((void *)vring->used - mem);
+}
+
+static struct vhost_iotlb *kv_tlb(struct kunit *test, unsigned int i)
+{
+	struct kv_fixture *f = test->priv;
+
+	f->tlbs[i] = vhost_iotlb_alloc(VBUS_VRINGH_IOTLB_UNLIMITED, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f->tlbs[i]);
+	return f->tlbs[i];
+}
+
+static void kv_tlb_add(struct kunit *test, struct vhost_iotlb *tlb, u64 iova,
+		       void *mem, u64 len)
+{
+	KUNIT_ASSERT_EQ(test, vhost_iotlb_add_range(tlb, iova, iova + len - 1,
+						    virt_to_phys(mem),
+						    VHOST_MAP_RW), 0);
+}
+
+static void *kv_mem(struct kunit *test, size_t len, int fill)
+{
+	void *mem = kunit_kzalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	memset(mem, fill, len);
+	return mem;
+}
+
+static void vdpa_translates_through_maps(struct kunit *test)
+{
+	struct kv_fixture *f = test->priv;
+	struct kv_device *kv = to_kv(f->dev);
+	void *ring[2], *ring2, *seg[2], *buf2;
+	struct vhost_iotlb *tlb[3];
+	struct vring vring[2], moved;
+	struct vdpa_vq_state state;
+	u8 got[2 * KV_SEG];
+	struct vbus_queue *q;
+	struct vbus_buf buf;
+	u64 addrs[2][3];
+	unsigned int i;
+
+	/* Map 1: both rings, and a buffer in two pieces of RAM. */
+	tlb[0] = kv_tlb(test, 0);
+	for (i = 0; i < 2; i++) {
+		ring[i] = kv_mem(test, KV_RING_SZ, 0);
+		kv_iova_ring(&vring[i], ring[i], addrs, i);
+		kv_tlb_add(test, tlb[0], addrs[i][0], ring[i], KV_RING_SZ);
+		seg[i] = kv_mem(test, KV_SEG, 0x11 * (i + 1));
+		kv_tlb_add(test, tlb[0], KV_BUF_IOVA + i * KV_SEG, seg[i],
+			   KV_SEG);
+	}
+	KUNIT_ASSERT_EQ(test, f->ops->set_map(f->vdpa, 0, tlb[0]), 0);
+	kv_setup_at(test, BIT_ULL(VIRTIO_F_VERSION_1), KV_RING, addrs);
+	f->ops->set_status(f->vdpa, KV_STARTED);
+	KUNIT_ASSERT_EQ(test, f->ops->get_status(f->vdpa), KV_STARTED);
+	KUNIT_ASSERT_EQ(test, kv->starts, 1);
+
+	/* One descriptor, contiguous in IOVA, read across both pieces. */
+	vring_set_desc(&vring[0], 0, KV_BUF_IOVA, 2 * KV_SEG, 0, 0);
+	vring_post(&vring[0], 0);
+	q = kv->queues[0];
+	KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
+	KUNIT_EXPECT_EQ(test, buf.len, 2 * KV_SEG);
+	KUNIT_ASSERT_EQ(test, q_read(q, &buf, got, sizeof(got)), 0);
+	KUNIT_EXPECT_EQ(test, got[0], 0x11);
+	KUNIT_EXPECT_EQ(test, got[KV_SEG - 1], 0x11);
+	KUNIT_EXPECT_EQ(test, got[KV_SEG], 0x22);
+	KUNIT_EXPECT_EQ(test, got[2 * KV_SEG - 1], 0x22);
+	KUNIT_ASSERT_EQ(test, q_push(q, &buf, 0), 0);
+	KUNIT_EXPECT_EQ(test, __virtio16_to_cpu(true, vring[0].used->idx), 1);
+
+	/*
+	 * Map 2, taken while running: the same IOVAs name other memory, as
+	 * after a process remapped. Ring 0 moves to a copy of itself, the
+	 * buffer to one new piece; what is left in the old memory must not
+	 * be read again.
+	 */
+	ring2 = kv_mem(test, KV_RING_SZ, 0);
+	memcpy(ring2, ring[0], KV_RING_SZ);
+	buf2 = kv_mem(test, 2 * KV_SEG, 0x33);
+	tlb[1] = kv_tlb(test, 1);
+	kv_tlb_add(test, tlb[1], addrs[0][0], ring2, KV_RING_SZ);
+	kv_tlb_add(test, tlb[1], addrs[1][0], ring[1], KV_RING_SZ);
+	kv_tlb_add(test, tlb[1], KV_BUF_IOVA, buf2, 2 * KV_SEG);
+	KUNIT_ASSERT_EQ(test, f->ops->set_map(f->vdpa, 0, tlb[1]), 0);
+	KUNIT_EXPECT_EQ(test, kv->stops, 1);
+	KUNIT_ASSERT_EQ(test, kv->starts, 2);
+	KUNIT_EXPECT_EQ(test, f->ops->get_status(f->vdpa), KV_STARTED);
+	/* It resumes after the buffer it completed, not before. */
+	KUNIT_EXPECT_EQ(test, f->ops->get_vq_state(f->vdpa, 0, &state), 0);
+	KUNIT_EXPECT_EQ(test, state.split.avail_index, 1);
+	/* A post in the old ring memory: nobody reads there now. */
+	vring_set_desc(&vring[0], 1, KV_BUF_IOVA + 0x100000, 8, 0, 0);
+	vring_post(&vring[0], 1);
+	vring_init(&moved, KV_RING, ring2, SMP_CACHE_BYTES);
+	vring_set_desc(&moved, 1, KV_BUF_IOVA, 2 * KV_SEG, 0, 0);
+	vring_post(&moved, 1);
+	q = kv->queues[0];
+	KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
+	KUNIT_EXPECT_EQ(test, buf.id, 1);
+	KUNIT_ASSERT_EQ(test, q_read(q, &buf, got, sizeof(got)), 0);
+	KUNIT_EXPECT_EQ(test, got[0], 0x33);
+	KUNIT_EXPECT_EQ(test, got[2 * KV_SEG - 1], 0x33);
+	KUNIT_ASSERT_EQ(test, q_push(q, &buf, 0), 0);
+	KUNIT_EXPECT_EQ(test, __virtio16_to_cpu(true, moved.used->idx), 2);
+	KUNIT_EXPECT_EQ(test, __virtio16_to_cpu(true, vring[0].used->idx), 1);
+	KUNIT_EXPECT_FALSE(test, q->broken);
+
+	/*
+	 * A buffer outside every mapping (translated when read, as vringh
+	 * does) breaks its queue, and only it.
+	 */
+	vring_set_desc(&moved, 2, KV_BUF_IOVA + 2 * KV_SEG, 8, 0, 0);
+	vring_post(&moved, 2);
+	KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
+	KUNIT_EXPECT_EQ(test, q_read(q, &buf, got, 8), -EFAULT);
+	KUNIT_EXPECT_TRUE(test, q->broken);
+	KUNIT_EXPECT_FALSE(test, q->ops->enable_notify(q));
+	KUNIT_EXPECT_EQ(test, q_pop(q, &buf), -EIO);
+	KUNIT_EXPECT_FALSE(test, kv->queues[1]->broken);
+
+	/* Map 3 names the buffer but no ring: no queue reads anything. */
+	tlb[2] = kv_tlb(test, 2);
+	kv_tlb_add(test, tlb[2], KV_BUF_IOVA, buf2, 2 * KV_SEG);
+	KUNIT_ASSERT_EQ(test, f->ops->set_map(f->vdpa, 0, tlb[2]), 0);
+	KUNIT_ASSERT_EQ(test, kv->starts, 3);
+	for (i = 0; i < 2; i++) {
+		q = kv->queues[i];
+		KUNIT_EXPECT_EQ(test, q_pop(q, &buf), -EIO);
+		KUNIT_EXPECT_TRUE(test, q->broken);
+	}
+	KUNIT_EXPECT_EQ(test, __virtio16_to_cpu(true, moved.used->idx), 2);
+}
+
 static int kv_config_calls;
 
 static irqreturn_t kv_config_cb(void *priv)
@@ -956,6 +1153,7 @@ static struct kunit_case vdpa_ops_cases[] = {
 	KUNIT_CASE(vdpa_keeps_queue_state),
 	KUNIT_CASE(vdpa_config_space),
 	KUNIT_CASE(vdpa_takes_large_maps),
+	KUNIT_CASE(vdpa_translates_through_maps),
 	KUNIT_CASE(vdpa_config_changed),
 	{}
 };
