@@ -70,3 +70,24 @@ run "ip -n client link show $vclient | head -n 1"
 run ip -n host link set ve0 up
 run ip -n client -s link show "$vclient"
 run ip netns exec client ethtool -S "$vclient"
+
+echo
+echo "== the same device handed to vhost: DPDK's testpmd drives it through /dev/vhost-vdpa-N"
+run "echo none > $CFS/buses/net/connector"
+run "echo vhost > $CFS/buses/net/connector"
+run vdpa dev show ve0
+cdev=$(basename "$(ls -d /sys/bus/vdpa/devices/ve0/vhost-vdpa-*)")
+run ls -l /dev/"$cdev"
+run $VBUSCTL show
+. "$VBUS_SRC/tests/lib/testpmd.sh"
+TP_DEV=/dev/$cdev
+say "dpdk-testpmd --no-huge --no-pci --vdev=net_virtio_user0,path=$TP_DEV,mac=$TP_MAC -- --forward-mode=icmpecho (starting: under TCG this takes a minute)"
+tp_start icmpecho && grep -E "^(Port 0|Checking link|Press enter)" "$TP_LOG"
+run ip netns exec host ping -c 5 -i 0.2 10.99.0.2
+run ip netns exec host ping -f -c 500 10.99.0.2
+run vdpa dev vstats show ve0 qidx 1
+say "(testpmd quits)"
+tp_quit
+sed -n '/Forward statistics for port 0/,/^ *-\{10,\}$/p' "$TP_LOG"
+run ip -n host -s link show ve0
+run "echo none > $CFS/buses/net/connector"

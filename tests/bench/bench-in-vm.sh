@@ -3,7 +3,8 @@
 # venet on the native connector and venet on the virtio connector (served
 # to virtio_net), between the same two network namespaces; and the pps of
 # the kernel's vDPA simulator (vdpa_sim_net under virtio_net), the anchor
-# for the virtio path. Writes rows to $VBUS_OUT/bench.json.
+# for the virtio path; then DPDK's testpmd over the vhost connector against
+# the same testpmd on vdpa_sim_net. Writes rows to $VBUS_OUT/bench.json.
 set -u
 KVER=$(uname -r)
 CFS=/sys/kernel/config/vbus
@@ -19,12 +20,9 @@ ns_pair() {	# ns_pair H_DEV C_DEV SUBNET
 		ip -n h link set "$1" up && ip -n c link set "$2" up
 }
 
-# pktgen_pps TX_NS TX_DEV DST RX_NS RX_DEV: 64-byte UDP frames sent with
-# pktgen from TX_DEV to RX_DEV's MAC, counted where they arrive: packets
-# per second received by RX_DEV.
-pktgen_pps() {
-	mac=$(ip netns exec "$4" cat /sys/class/net/"$5"/address)
-	before=$(ip netns exec "$4" cat /sys/class/net/"$5"/statistics/rx_packets)
+# pktgen NS DEV DST DST_MAC: $PKTS 64-byte UDP frames from DEV; prints
+# the nanoseconds pktgen took.
+pktgen() {
 	ip netns exec "$1" sh -c "
 		echo rem_device_all >/proc/net/pktgen/kpktgend_0
 		echo add_device $2 >/proc/net/pktgen/kpktgend_0
@@ -32,14 +30,22 @@ pktgen_pps() {
 		echo pkt_size 60 >/proc/net/pktgen/$2
 		echo delay 0 >/proc/net/pktgen/$2
 		echo dst $3 >/proc/net/pktgen/$2
-		echo dst_mac $mac >/proc/net/pktgen/$2
+		echo dst_mac $4 >/proc/net/pktgen/$2
 		start=\$(date +%s%N)
 		echo start >/proc/net/pktgen/pgctrl
 		end=\$(date +%s%N)
-		echo \$((end - start)) >/tmp/pktgen.ns"
+		echo \$((end - start))"
+}
+
+# pktgen_pps TX_NS TX_DEV DST RX_NS RX_DEV: 64-byte UDP frames sent with
+# pktgen from TX_DEV to RX_DEV's MAC, counted where they arrive: packets
+# per second received by RX_DEV.
+pktgen_pps() {
+	mac=$(ip netns exec "$4" cat /sys/class/net/"$5"/address)
+	before=$(ip netns exec "$4" cat /sys/class/net/"$5"/statistics/rx_packets)
+	ns=$(pktgen "$1" "$2" "$3" "$mac")
 	sleep 1
 	after=$(ip netns exec "$4" cat /sys/class/net/"$5"/statistics/rx_packets)
-	ns=$(cat /tmp/pktgen.ns)
 	echo $(((after - before) * 1000000000 / ns))
 }
 
@@ -108,6 +114,10 @@ measure venet-virtio "$client" bench0 10.97.0
 
 # vdpa_sim_net loops frames sent to its own MAC back to its receive queue:
 # pktgen to that MAC measures its data path, counted on virtio_net's rx.
+# Physical-address mode (use_va=0), the one that serves anonymous memory
+# (QEMU's, DPDK's) below; no IOTLB limit of its own (DPDK without
+# hugepages maps every page apart).
+modprobe vdpa_sim use_va=0 max_iotlb_entries=131072
 modprobe vdpa_sim_net
 modprobe virtio_vdpa
 vdpa dev add name vdpa0 mgmtdev vdpasim_net mac 02:00:00:00:00:aa
@@ -120,6 +130,59 @@ p=$(pktgen_pps c "$sim" 10.95.0.1 c "$sim")
 echo "bench: vdpa_sim_net: pps_64=$p"
 jq -cn --arg kver "$KVER" --argjson pps "${p:-0}" \
 	'{path: "vdpa_sim_net", kver: $kver, pps_64: $pps, tcp_mbps: null,
+	  rtt_us_mean: null, rtt_us_p99: null}' >>"$rows"
+
+# DPDK's testpmd over vhost-vdpa: txonly into venet's host netdev, and
+# pktgen from the host netdev into testpmd (rxonly); the anchor, the same
+# testpmd txonly on vdpa_sim_net. Each rate is read where the frames are
+# completed, by the device's own `vdpa dev vstats` on the queue.
+. "$VBUS_SRC/tests/lib/testpmd.sh"
+# vq_stat DEV QIDX NAME
+vq_stat() {
+	vdpa -j dev vstats show "$1" qidx "$2" |
+		jq -r "first(.. | objects | .[\"$3\"] | select(. != null))"
+}
+# txonly_pps DEV NAME: testpmd's TX queue (1) completions per second.
+txonly_pps() {
+	tp_start txonly || return 1
+	sleep 2
+	a=$(vq_stat "$1" 1 "$2")
+	sleep "$SECS"
+	b=$(vq_stat "$1" 1 "$2")
+	tp_quit
+	echo $(((b - a) / SECS))
+}
+if modinfo -p vhost_vdpa | grep -q '^max_iotlb_entries'; then
+	modprobe vhost_vdpa max_iotlb_entries=131072
+else
+	modprobe vhost_vdpa
+fi
+echo none >$CFS/buses/bench/connector
+echo vhost >$CFS/buses/bench/connector
+TP_DEV=/dev/$(basename "$(ls -d /sys/bus/vdpa/devices/bench0/vhost-vdpa-*)")
+tx=$(txonly_pps bench0 completed_desc)
+rx=
+if tp_start rxonly; then
+	a=$(vq_stat bench0 0 completed_desc)
+	ns=$(pktgen h bench0 10.97.0.2 "$TP_MAC")
+	sleep 1
+	b=$(vq_stat bench0 0 completed_desc)
+	tp_quit
+	rx=$(((b - a) * 1000000000 / ns))
+fi
+echo "bench: dpdk-venet-vhost: pps_64 (testpmd txonly)=$tx pps_64_rx (pktgen to testpmd)=$rx"
+vdpa dev add name sim1 mgmtdev vdpasim_net mac 02:00:00:00:00:bb
+sleep 1
+echo sim1 >/sys/bus/vdpa/drivers/virtio_vdpa/unbind
+echo sim1 >/sys/bus/vdpa/drivers/vhost_vdpa/bind
+TP_DEV=/dev/$(basename "$(ls -d /sys/bus/vdpa/devices/sim1/vhost-vdpa-*)")
+stx=$(txonly_pps sim1 "tx packets")
+echo "bench: dpdk-vdpa_sim_net: pps_64 (testpmd txonly)=$stx"
+jq -cn --arg kver "$KVER" --argjson tx "${tx:-0}" --argjson rx "${rx:-0}" \
+	'{path: "dpdk-venet-vhost", kver: $kver, pps_64: $tx, pps_64_rx: $rx,
+	  tcp_mbps: null, rtt_us_mean: null, rtt_us_p99: null}' >>"$rows"
+jq -cn --arg kver "$KVER" --argjson tx "${stx:-0}" \
+	'{path: "dpdk-vdpa_sim_net", kver: $kver, pps_64: $tx, tcp_mbps: null,
 	  rtt_us_mean: null, rtt_us_p99: null}' >>"$rows"
 
 jq -s . "$rows" >"$VBUS_OUT/bench.json"

@@ -30,4 +30,7 @@ jq -r '(.[] | select(.path == "veth")) as $a | .[] | select(.tcp_mbps) |
 jq -r '(.[] | select(.path == "vdpa_sim_net")) as $s |
 	(.[] | select(.path == "venet-virtio")) as $v |
 	"venet-virtio pps_64 / vdpa_sim_net pps_64 (\($s.pps_64)): \($v.pps_64 / $s.pps_64 * 100 | floor / 100)"' "$json"
+jq -r '(.[] | select(.path == "dpdk-vdpa_sim_net")) as $s |
+	(.[] | select(.path == "dpdk-venet-vhost")) as $v |
+	"dpdk testpmd txonly: venet-vhost \($v.pps_64) pps / vdpa_sim_net \($s.pps_64) pps: \(if $s.pps_64 > 0 then ($v.pps_64 / $s.pps_64 * 100 | floor / 100) else "n/a" end); pktgen to testpmd over venet-vhost: \($v.pps_64_rx) pps"' "$json"
 echo "ratios are against veth in the same VM run (vdpa_sim_net: pps only); rows in $json"

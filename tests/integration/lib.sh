@@ -153,10 +153,10 @@ t_kmemleak() {
 
 # A script that fails half way leaves nothing for the next one: traffic,
 # namespaces, buses, devices and modules go, whatever state they are in.
+# A script sets T_CLEANUP to a command that ends what only it starts.
 t_teardown() {
+	[ -z "${T_CLEANUP:-}" ] || eval "$T_CLEANUP"
 	pkill iperf3 2>/dev/null
-	pkill -9 -f dpdk-testpmd 2>/dev/null && sleep 1
-	pkill -f 'sleep 3600' 2>/dev/null
 	pkill -f tests/tools/xfer.py 2>/dev/null
 	for _ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
 		ip netns del "$_ns"

@@ -40,7 +40,18 @@ if [ -n "$vbus_interactive" ]; then
 	setsid -c /bin/bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
 else
 	cd "$vbus_src" || cd /
-	{ $vbus_interp "$vbus_script"; echo $? >$out/rc.tmp; } 2>&1 | tee $out/output
+	# To a file, followed on the console: a process the script leaves
+	# behind cannot hold a pipe open and keep the VM from halting.
+	: >$out/output
+	($vbus_interp "$vbus_script"; echo $? >$out/rc.tmp) >$out/output 2>&1 &
+	tail -s 0.2 -f --pid=$! $out/output
+	# Whatever is still running was left behind by a test: name it for
+	# run.sh, which fails the run, and end it.
+	ps -e -o pid=,ppid=,stat=,args= |
+		awk '$1 != 1 && $1 != 2 && $2 != 2 && $4 != "ps" && $4 != "awk"' \
+		>$out/leftover
+	kill -9 -1 2>/dev/null
+	sleep 1
 	# Objects must be unreferenced for 5 s before kmemleak reports them.
 	if [ -w $leak ]; then
 		sleep 6

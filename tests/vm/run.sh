@@ -9,8 +9,8 @@
 # vbus modules are installed (depmod'ed) in its module tree, none loaded.
 #
 # Exit status: the script's, or 1 if the VM printed a kernel splat (BUG,
-# WARNING, KASAN, lockdep, kmemleak after a scan, panic, hung task), or if
-# the script did not finish. $VBUS_OUT, if set, keeps the run's output
+# WARNING, KASAN, lockdep, kmemleak after a scan, panic, hung task), if
+# it left processes running, or if the script did not finish. $VBUS_OUT, if set, keeps the run's output
 # directory there (output, dmesg, kmemleak, ktap/).
 set -eu
 
@@ -30,7 +30,7 @@ run=$(mktemp -d "$cache/run.XXXXXX")
 trap 'rm -rf "$run"' EXIT INT TERM
 out=${VBUS_OUT:-$run/out}
 mkdir -p "$out"
-rm -f "$out/rc" "$out/output" "$out/dmesg" "$out/kmemleak"
+rm -f "$out/rc" "$out/output" "$out/dmesg" "$out/kmemleak" "$out/leftover"
 # The kernel's build directory, for scripts that build against it (DKMS).
 echo "$build" >"$out/kbuild"
 
@@ -88,7 +88,9 @@ fi
 
 console=$run/console
 status=0
-timeout --foreground "${VM_TIMEOUT:-3600}" "$@" -serial stdio </dev/null |
+# 70 minutes: make check's VM run takes about 50 under TCG (DKMS's build
+# and testpmd's starts the most); CI's own limit is 90 for everything.
+timeout --foreground "${VM_TIMEOUT:-4200}" "$@" -serial stdio </dev/null |
 	tee "$console" || true
 
 splat='BUG:|WARNING:|KASAN|UBSAN|Oops|Kernel panic|INFO: task .* blocked|general protection|ODEBUG|list_(add|del) corruption|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|DEADLOCK|watchdog: BUG|refcount_t:'
@@ -101,6 +103,11 @@ fi
 if [ -s "$out/kmemleak" ]; then
 	echo "run: KMEMLEAK reports leaks:" >&2
 	head -60 "$out/kmemleak" >&2
+	status=1
+fi
+if [ -s "$out/leftover" ]; then
+	echo "run: the script left processes running (ended before the halt):" >&2
+	cat "$out/leftover" >&2
 	status=1
 fi
 if [ ! -f "$out/rc" ]; then
