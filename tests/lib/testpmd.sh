@@ -42,13 +42,17 @@ tp_start() {
 	return 1
 }
 
-# tp_alive: the testpmd tp_start started still holds its files (it is
-# neither gone nor a zombie: pgrep stops seeing a process when its memory
-# goes, before its files close, and the char device with them).
+# tp_alive: the testpmd tp_start started may still hold its files, and
+# the char device with them: one of its threads is neither gone nor a
+# zombie. (pgrep stops seeing a process when its memory goes, before its
+# files close; and its main thread may be a zombie while the others,
+# which share its files, are still exiting.)
 tp_alive() {
 	for _p in $(cat "$TP_LOG.pid" 2>/dev/null); do
-		_s=$(sed 's/.*) //' /proc/"$_p"/stat 2>/dev/null | cut -c1)
-		[ -n "$_s" ] && [ "$_s" != Z ] && return 0
+		for _t in /proc/"$_p"/task/*/stat; do
+			_s=$(sed 's/.*) //' "$_t" 2>/dev/null | cut -c1)
+			[ -n "$_s" ] && [ "$_s" != Z ] && return 0
+		done
 	done
 	return 1
 }
