@@ -88,6 +88,6 @@ run ip netns exec host ping -f -c 500 10.99.0.2
 run vdpa dev vstats show ve0 qidx 1
 say "(testpmd quits)"
 tp_quit
-sed -n '/Forward statistics for port 0/,/^ *-\{10,\}$/p' "$TP_LOG"
+tp_stats
 run ip -n host -s link show ve0
 run "echo none > $CFS/buses/net/connector"

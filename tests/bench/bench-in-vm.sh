@@ -137,11 +137,6 @@ jq -cn --arg kver "$KVER" --argjson pps "${p:-0}" \
 # testpmd txonly on vdpa_sim_net. Each rate is read where the frames are
 # completed, by the device's own `vdpa dev vstats` on the queue.
 . "$VBUS_SRC/tests/lib/testpmd.sh"
-# vq_stat DEV QIDX NAME
-vq_stat() {
-	vdpa -j dev vstats show "$1" qidx "$2" |
-		jq -r "first(.. | objects | .[\"$3\"] | select(. != null))"
-}
 # txonly_pps DEV NAME: testpmd's TX queue (1) completions per second.
 txonly_pps() {
 	tp_start txonly || return 1

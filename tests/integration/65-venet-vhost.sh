@@ -113,15 +113,11 @@ t_check "VERSION_1 and ACCESS_PLATFORM negotiated" sh -c \
 	"echo '$nf' | grep -q VERSION_1 && echo '$nf' | grep -q ACCESS_PLATFORM"
 t_eq "testpmd's MAC, written into the config space, is the device's" \
 	02:00:00:00:00:42 "$(cat $D/vh0/mac)"
-vstat() {
-	vdpa -j dev vstats show vh0 qidx "$1" |
-		jq -r "first(.. | objects | .[\"$2\"] | select(. != null))"
-}
 t_check "vdpa dev vstats: queue 0 completed the host's frames" \
-	test "$(vstat 0 completed_desc)" -ge 300
+	test "$(vq_stat vh0 0 completed_desc)" -ge 300
 t_check "vdpa dev vstats: queue 1 received testpmd's replies" \
-	test "$(vstat 1 received_desc)" -ge 300
-t_eq "vdpa dev vstats: queue 1 is not broken" 0 "$(vstat 1 broken)"
+	test "$(vq_stat vh0 1 received_desc)" -ge 300
+t_eq "vdpa dev vstats: queue 1 is not broken" 0 "$(vq_stat vh0 1 broken)"
 t_eq "the host interface has carrier" 1 "$(cat /sys/class/net/vhh0/carrier)"
 
 t_errno "disconnect while testpmd holds it open: EBUSY naming vh0" EBUSY \

@@ -75,9 +75,20 @@ tp_kill() {
 	touch $TP_QUIT
 }
 
-# tp_stat NAME: port 0's NAME (RX-packets, TX-packets, ...) in the
-# statistics testpmd printed when it stopped forwarding.
+# tp_stats: port 0's statistics, as testpmd printed them when it stopped
+# forwarding.
+tp_stats() {
+	sed -n '/Forward statistics for port 0/,/^ *-\{10,\}$/p' "$TP_LOG"
+}
+
+# tp_stat NAME: one of them (RX-packets, TX-packets, ...).
 tp_stat() {
-	sed -n '/Forward statistics for port 0/,/^ *-\{10,\}$/p' "$TP_LOG" |
-		tr -s ' ' '\n' | grep -A1 -x "$1:" | tail -n 1
+	tp_stats | tr -s ' ' '\n' | grep -A1 -x "$1:" | tail -n 1
+}
+
+# vq_stat DEV QIDX NAME: counter NAME of queue QIDX of vDPA device DEV,
+# from `vdpa dev vstats` (venet: received_desc, completed_desc, ...).
+vq_stat() {
+	vdpa -j dev vstats show "$1" qidx "$2" |
+		jq -r "first(.. | objects | .[\"$3\"] | select(. != null))"
 }
