@@ -56,10 +56,10 @@ struct vbus_vringh_stats {
  * @q: what the device model sees
  * @vrh: the ring as vringh reads it
  * @avail: the available ring in the direct map, NULL if the IOTLB does not
- *	map the rings whole; read only for its index, which vringh does not
- *	bound
- * @used: the used ring there, likewise; written only for notification
- *	flags where vringh has no helper for them
+ *	map the rings whole; read for its index (which vringh does not
+ *	bound), flags and used event
+ * @used: the used ring there, NULL with @avail; its elements, index and
+ *	notification fields are written here, not through the IOTLB
  * @call: called when the driver wants to hear of completions; set by the
  *	connector
  * @iters: iterator per popped buffer
