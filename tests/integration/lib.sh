@@ -151,6 +151,24 @@ t_kmemleak() {
 	fi
 }
 
+# Pages pinned for DMA (pin_user_pages) across the whole VM, now.
+t_pinned() {
+	awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
+	     END { print a - r }' /proc/vmstat
+}
+
+# t_unpinned BASE: back to BASE pinned pages within 20 s (a process's exit
+# unpins as it closes its vhost-vdpa device; this waits out the last of
+# its threads).
+t_unpinned() {
+	for _i in $(seq 40); do
+		[ "$(t_pinned)" = "$1" ] && return 0
+		sleep 0.5
+	done
+	echo "pinned: $(t_pinned), before: $1"
+	return 1
+}
+
 # A script that fails half way leaves nothing for the next one: traffic,
 # namespaces, buses, devices and modules go, whatever state they are in.
 # A script sets T_CLEANUP to a command that ends what only it starts.

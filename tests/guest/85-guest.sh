@@ -7,7 +7,7 @@
 # notify to userspace (ioeventfd and irqfd carry the signalling); kill -9
 # QEMU under iperf3 leaves nothing pinned and the device to the next
 # guest; then the same guest script on tap + vhost-net.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../integration/lib.sh"
 
 D=$CFS/devices/venet
 B=$CFS/buses/gb
@@ -37,19 +37,8 @@ cdev=/dev/$(basename "$(ls -d /sys/bus/vdpa/devices/g0/vhost-vdpa-* 2>/dev/null)
 ip link set gh0 mtu 9000
 ip addr add 10.98.0.1/24 dev gh0
 ip link set gh0 up
-pinned() {
-	awk '/^nr_foll_pin_acquired/ { a = $2 } /^nr_foll_pin_released/ { r = $2 }
-	     END { print a - r }' /proc/vmstat
-}
-pinned0=$(pinned)
-unpinned() {
-	for _i in $(seq 40); do
-		[ "$(pinned)" = "$pinned0" ] && return 0
-		sleep 0.5
-	done
-	echo "pinned: $(pinned), before the guests: $pinned0"
-	return 1
-}
+pinned0=$(t_pinned)
+unpinned() { t_unpinned "$pinned0"; }
 
 # QEMU's main thread CPU time in ticks, and KVM's exits to userspace for
 # MMIO (a virtio-pci notify that ioeventfd does not catch is one).
@@ -138,7 +127,7 @@ else
 	t_fail "guest 1: up, iperf3 to the host"
 fi
 sleep 3
-t_check "guest 1: pages pinned while it runs" test "$(pinned)" -gt "$pinned0"
+t_check "guest 1: pages pinned while it runs" test "$(t_pinned)" -gt "$pinned0"
 t_check "guest 1: kill -9 QEMU under iperf3" kill -9 "$(cat $PIDF)"
 wait $gpid
 t_check "guest 1: nothing stays pinned" unpinned
