@@ -4,13 +4,16 @@
 # with the test VM at HOST; each line it prints is "key value...", read
 # by the test VM's half.
 #
-#   peer.sh HOST ADDR/LEN MTU traffic    pings, payloads, iperf3
-#   peer.sh HOST ADDR/LEN MTU iperf      iperf3 to HOST until killed
-host=$1 addr=$2 mtu=$3 mode=$4
+#   peer.sh HOST ADDR/LEN MTU traffic BYTES [iperf]
+#                                     pings, BYTES each way, iperf3; then
+#                                     (iperf) iperf3 to HOST until killed
+#   peer.sh HOST ADDR/LEN MTU iperf   iperf3 to HOST until killed
+host=$1 addr=$2 mtu=$3 mode=$4 bytes=${5:-0} then=${6:-}
 xfer="python3 $(dirname "$0")/../tools/xfer.py"
 
 ip link set eth0 mtu "$mtu" && ip addr add "$addr" dev eth0 &&
 	ip link set eth0 up || exit 1
+echo "boot $(cut -d' ' -f1 /proc/uptime)"
 echo "driver $(ethtool -i eth0 | sed -n 's/^driver: //p')"
 # MSI-X interrupts of eth0's queues (virtioN-input.0, -output.0).
 irqs() {
@@ -23,6 +26,12 @@ reach() {
 	done
 	return 1
 }
+# Made before the test VM's half starts waiting: under nested TCG, 32 MiB
+# of urandom and its sha256 take tens of seconds.
+if [ "$mode" = traffic ]; then
+	head -c "$bytes" /dev/urandom >/tmp/payload
+	echo "tx_want $(wc -c </tmp/payload) $(sha256sum </tmp/payload | cut -d' ' -f1)"
+fi
 reach || { echo "reach no"; exit 1; }
 echo "reach yes"
 
@@ -37,14 +46,12 @@ ping -M do -s $((mtu - 28)) -c 3 -i 0.2 -W 2 -q "$host" >/dev/null &&
 ping -M do -s $((mtu - 27)) -c 1 -W 2 -q "$host" >/dev/null 2>&1 ||
 	echo "dfping_over refused"
 
-# 32 MiB each way, checked by sha256 on the receiving side.
-$xfer recv 0.0.0.0 7002 >/tmp/rx &
+# BYTES each way, checked by sha256 on the receiving side.
+$xfer recv 0.0.0.0 7002 300 >/tmp/rx &
 rx=$!
 echo "rx_ready"
-wait $rx
+wait $rx || { echo "diag rx failed at $(cut -d' ' -f1 /proc/uptime) s"; ip -s -s link show eth0 | sed 's/^/diag /'; }
 echo "rx $(cat /tmp/rx)"
-head -c 33554432 /dev/urandom >/tmp/payload
-echo "tx_want $(wc -c </tmp/payload) $(sha256sum </tmp/payload | cut -d' ' -f1)"
 for _i in $(seq 40); do
 	$xfer send "$host" 7001 /tmp/payload 2>/dev/null && break
 	sleep 0.5
@@ -58,5 +65,7 @@ for dir in up down; do
 	echo "iperf_$dir ${bps:-0}"
 done
 echo "irqs_after $(irqs)"
+echo "done $(cut -d' ' -f1 /proc/uptime)"
 # Done: the test VM takes its measurements, then lets the guest end.
 $xfer recv 0.0.0.0 7003 >/dev/null
+[ "$then" = iperf ] && exec iperf3 -c "$host" -t 600 >/dev/null

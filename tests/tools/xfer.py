@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Send a file over TCP, or receive one and print its size and sha256.
 
-    xfer.py recv ADDR PORT       prints "<bytes> <sha256>" when the peer closes
+    xfer.py recv ADDR PORT [SECS]  prints "<bytes> <sha256>" when the peer
+                                   closes; waits SECS (60) for it to connect
     xfer.py send ADDR PORT FILE
 """
 import hashlib
@@ -14,7 +15,7 @@ if mode == 'recv':
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((addr, port))
     srv.listen(1)
-    srv.settimeout(60)
+    srv.settimeout(int(sys.argv[4]) if len(sys.argv) > 4 else 60)
     conn, _ = srv.accept()
     conn.settimeout(60)
     digest, total = hashlib.sha256(), 0
