@@ -89,13 +89,13 @@ guest_start() {
 # guest_check TAG HOSTIF HOST GUEST MTU [kill]: with kill, QEMU is
 # killed with -9 under the guest's last iperf3 and its pins must go.
 guest_check() {
-	_n=$1 _if=$2 _h=$3 _g=$4 _mtu=$5 _kill=${6:-}
-	_gpid=$(cat "$W/$_n.gpid") _pidf=$W/$_n.pid _tag="guest $1"
-	_want="$BYTES $(sha256sum <"$W/$_n.payload" | cut -d' ' -f1)"
+	_id=$1 _if=$2 _h=$3 _g=$4 _mtu=$5 _kill=${6:-}
+	_gpid=$(cat "$W/$_id.gpid") _pidf=$W/$_id.pid _tag="guest $1"
+	_want="$BYTES $(sha256sum <"$W/$_id.payload" | cut -d' ' -f1)"
 	# A connect to an address nobody answers takes xfer.py's 60 s: ping
 	# until the guest has booted, then its receiver accepts.
 	if guest_up "$_gpid" "$_g" &&
-		until_ok 60 $XFER send "$_g" 7002 "$W/$_n.payload"; then
+		until_ok 60 $XFER send "$_g" 7002 "$W/$_id.payload"; then
 		t_ok "$_tag: the guest is up"
 	else
 		t_fail "$_tag: the guest is up"
@@ -105,7 +105,7 @@ guest_check() {
 	t_check "$_tag: host pings the guest" ping -c 5 -i 0.2 -W 2 -q "$_g"
 	t_check "$_tag: host DF ping of $((_mtu - 28)) bytes" \
 		ping -M do -s $((_mtu - 28)) -c 3 -i 0.2 -W 2 -q "$_g"
-	$XFER recv "$_h" 7001 300 >"$W/$_n.got"
+	$XFER recv "$_h" 7001 300 >"$W/$_id.got"
 	# The guest listens on 7003 once its iperf3 runs are done.
 	while kill -0 "$_gpid" 2>/dev/null &&
 		! $XFER send "$_g" 7003 /dev/null 2>/dev/null; do
@@ -126,40 +126,40 @@ guest_check() {
 		iperf3 -s -D >/dev/null 2>&1
 		# The guest got as far as its last iperf3.
 		_rc=1
-		[ -z "$(val "$_n" done)" ] || _rc=0
+		[ -z "$(val "$_id" done)" ] || _rc=0
 	else
 		wait "$_gpid"
 		_rc=$?
 	fi
 	t_eq "$_tag: the guest script passed" 0 $_rc
-	t_diag "$(grep -v '^tx_want\|^rx ' "$W/$_n.out")"
+	t_diag "$(grep -v '^tx_want\|^rx ' "$W/$_id.out")"
 	if [ $_rc != 0 ]; then
 		t_diag "$(ip -s -s link show "$_if")"
 		[ "$_if" = gtap0 ] || for _q in 0 1; do
 			t_diag "vstats queue $_q: $(vdpa dev vstats show g0 qidx $_q)"
 		done
 	fi
-	t_eq "$_tag: the guest's eth0 is virtio_net" virtio_net "$(val "$_n" driver)"
-	t_eq "$_tag: the guest pings the host" ok "$(val "$_n" ping)"
-	t_eq "$_tag: the guest's DF ping at MTU $_mtu" ok "$(val "$_n" dfping)"
+	t_eq "$_tag: the guest's eth0 is virtio_net" virtio_net "$(val "$_id" driver)"
+	t_eq "$_tag: the guest pings the host" ok "$(val "$_id" ping)"
+	t_eq "$_tag: the guest's DF ping at MTU $_mtu" ok "$(val "$_id" dfping)"
 	t_eq "$_tag: a DF ping one byte over MTU is refused" refused \
-		"$(val "$_n" dfping_over)"
+		"$(val "$_id" dfping_over)"
 	t_eq "$_tag: $BYTES bytes host to guest, sha256 checked" "$_want" \
-		"$(val "$_n" rx)"
+		"$(val "$_id" rx)"
 	t_eq "$_tag: $BYTES bytes guest to host, sha256 checked" \
-		"$(val "$_n" tx_want)" "$(cat "$W/$_n.got")"
+		"$(val "$_id" tx_want)" "$(cat "$W/$_id.got")"
 	for _d in up down; do
-		_b=$(val "$_n" iperf_$_d)
+		_b=$(val "$_id" iperf_$_d)
 		t_diag "$_tag: iperf3 $_d: $((${_b:-0} / 1000)) kbit/s"
 		t_check "$_tag: iperf3 $_d moves data" test "${_b:-0}" -gt 500000
 	done
-	_ia=$(val "$_n" irqs_after) _ib=$(val "$_n" irqs_before)
+	_ia=$(val "$_id" irqs_after) _ib=$(val "$_id" irqs_before)
 	_irqs=$((${_ia:-0} - ${_ib:-0}))
 	_pk=$((_pk1 - _pk0)) _exits=$((${_exits1:-0} - ${_exits0:-0}))
 	_cpu=$((${_cpu1:-0} - ${_cpu0:-0})) _secs=$((_t1 - _t0))
 	t_diag "$_tag: $_pk frames from the guest, $_irqs MSI-X interrupts in" \
 		"the guest, QEMU main thread $_cpu ticks in $_secs s, $_exits" \
-		"MMIO exits to userspace; guest booted in $(val "$_n" boot) s"
+		"MMIO exits to userspace; guest booted in $(val "$_id" boot) s"
 	t_check "$_tag: the guest's MSI-X interrupts rise with traffic" \
 		test "$_irqs" -gt 100
 	t_check "$_tag: KVM counts its MMIO exits" test -n "$_exits1"
