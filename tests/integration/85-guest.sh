@@ -151,7 +151,7 @@ guest_check() {
 	for _d in up down; do
 		_b=$(val "$_id" iperf_$_d)
 		t_diag "$_tag: iperf3 $_d: $((${_b:-0} / 1000)) kbit/s"
-		t_check "$_tag: iperf3 $_d moves data" test "${_b:-0}" -gt 500000
+		t_check "$_tag: iperf3 $_d moves data" test "${_b:-0}" -gt 100000
 	done
 	_ia=$(val "$_id" irqs_after) _ib=$(val "$_id" irqs_before)
 	_irqs=$((${_ia:-0} - ${_ib:-0}))
