@@ -90,4 +90,12 @@ say "(testpmd quits)"
 tp_quit
 tp_stats
 run ip -n host -s link show ve0
+
+echo
+echo "== the same device behind a KVM guest's virtio-net-pci: QEMU -netdev vhost-vdpa, kicks by ioeventfd, interrupts by irqfd"
+run ip netns exec host iperf3 -s -1 -D
+say "sh tests/vm/guest.sh /dev/$cdev tests/guest/demo.sh 10.99.0.1 10.99.0.2/24 (a nested guest under TCG: the boot takes minutes)"
+sh "$VBUS_SRC/tests/vm/guest.sh" /dev/"$cdev" "$VBUS_SRC/tests/guest/demo.sh" \
+	10.99.0.1 10.99.0.2/24
+run ip -n host -s link show ve0
 run "echo none > $CFS/buses/net/connector"
