@@ -5,9 +5,8 @@
 # by the test VM's half.
 #
 #   peer.sh HOST ADDR/LEN MTU traffic BYTES [iperf]
-#                                     pings, BYTES each way, iperf3; then
-#                                     (iperf) iperf3 to HOST until killed
-#   peer.sh HOST ADDR/LEN MTU iperf   iperf3 to HOST until killed
+#       pings, BYTES each way, iperf3; then, with iperf, iperf3 to HOST
+#       until killed
 host=$1 addr=$2 mtu=$3 mode=$4 bytes=${5:-0} then=${6:-}
 xfer="python3 $(dirname "$0")/../tools/xfer.py"
 
@@ -35,10 +34,6 @@ fi
 reach || { echo "reach no"; exit 1; }
 echo "reach yes"
 
-if [ "$mode" = iperf ]; then
-	exec iperf3 -c "$host" -t 600 >/dev/null
-fi
-
 echo "irqs_before $(irqs)"
 ping -c 5 -i 0.2 -W 2 -q "$host" >/dev/null && echo "ping ok"
 ping -M do -s $((mtu - 28)) -c 3 -i 0.2 -W 2 -q "$host" >/dev/null &&
@@ -50,7 +45,10 @@ ping -M do -s $((mtu - 27)) -c 1 -W 2 -q "$host" >/dev/null 2>&1 ||
 $xfer recv 0.0.0.0 7002 300 >/tmp/rx &
 rx=$!
 echo "rx_ready"
-wait $rx || { echo "diag rx failed at $(cut -d' ' -f1 /proc/uptime) s"; ip -s -s link show eth0 | sed 's/^/diag /'; }
+if ! wait $rx; then
+	echo "diag rx failed at $(cut -d' ' -f1 /proc/uptime) s"
+	ip -s -s link show eth0 | sed 's/^/diag /'
+fi
 echo "rx $(cat /tmp/rx)"
 for _i in $(seq 40); do
 	$xfer send "$host" 7001 /tmp/payload 2>/dev/null && break

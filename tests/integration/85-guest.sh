@@ -16,7 +16,6 @@ G="sh $VBUS_SRC/tests/vm/guest.sh"
 PEER=$VBUS_SRC/tests/guest/peer.sh
 XFER="python3 $VBUS_SRC/tests/tools/xfer.py"
 W=$(mktemp -d)
-PIDF=$W/qemu.pid
 # make check: one guest; make stress: 5 in a row, then tap + vhost-net.
 GUESTS=1 BYTES=4194304
 [ "${STRESS:-0}" = 1 ] && GUESTS=5 BYTES=33554432
