@@ -71,8 +71,8 @@ tcp() {	# tcp H_ADDR: single-stream throughput, client to host, Mbit/s
 		jq '.end.sum_received.bits_per_second / 1e6 | floor'
 }
 
-rtt() {	# rtt H_ADDR: "mean p99" in microseconds, 500 back-to-back pings
-	ip netns exec c ping -c 500 -i 0 -W 1 "$1" |
+rtt() {	# rtt ADDR [NETNS]: "mean p99" in microseconds, 500 back-to-back pings
+	${2:+ip netns exec "$2"} ping -c 500 -i 0 -W 1 "$1" |
 		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n |
 		awk '{ v[NR] = $1 * 1000; s += v[NR] }
 		     END { if (NR) printf "%d %d\n", s / NR, v[int(NR * 0.99 + 0.5)] }'
@@ -81,7 +81,7 @@ rtt() {	# rtt H_ADDR: "mean p99" in microseconds, 500 back-to-back pings
 measure() {	# measure PATH C_DEV H_DEV SUBNET
 	p=$(pps "$2" "$3" "$4.9")
 	t=$(tcp "$4.1")
-	set -- "$1" "$p" "$t" $(rtt "$4.1")
+	set -- "$1" "$p" "$t" $(rtt "$4.1" c)
 	echo "bench: $1: pps_64=$2 tcp_mbps=$3 rtt_us_mean=$4 rtt_us_p99=$5"
 	jq -cn --arg path "$1" --arg kver "$KVER" --argjson pps "${2:-0}" \
 		--argjson tcp "${3:-0}" --argjson mean "${4:-0}" --argjson p99 "${5:-0}" \
@@ -189,5 +189,79 @@ jq -cn --arg kver "$KVER" --argjson tx "${tx:-0}" --argjson rx "${rx:-0}" \
 jq -cn --arg kver "$KVER" --argjson tx "${stx:-0}" \
 	'{path: "dpdk-vdpa_sim_net", kver: $kver, pps_64: $tx, tcp_mbps: null,
 	  rtt_us_mean: null, rtt_us_p99: null}' >>"$rows"
+
+# Nested KVM guests (tests/vm/guest.sh) with a stock virtio-net-pci and
+# virtio_net: on a venet device over vhost-vdpa, on tap + vhost-net (the
+# peer users pick), on vdpa_sim_net (use_va=0; it loops frames back to the
+# guest, so pps only, counted on the guest's own receive side). TCP both
+# ways; 64-byte pps with pktgen in the guest, counted where the frames
+# arrive (the host netdev) over the guest's pktgen time (kvm-clock);
+# round trips pinged from the test VM. One guest at a time.
+GPKTS=${BENCH_GUEST_PKTS:-50000}
+. "$VBUS_SRC/tests/lib/guest.sh"
+# guest_row PATH BACKEND HOSTIF HOST_ADDR GUEST_ADDR [MAC]: HOSTIF and
+# HOST_ADDR "-" when nothing is behind the guest's eth0.
+guest_row() {
+	_o=$VBUS_OUT/$1.out _pidf=/tmp/$1.pid _rx=/sys/class/net/$3/statistics/rx_packets
+	_mac=-
+	[ "$3" = - ] || _mac=$(cat /sys/class/net/"$3"/address)
+	GUEST_TIMEOUT=900 GUEST_PIDFILE=$_pidf GUEST_OUT=$VBUS_OUT/guest-$1 \
+		GUEST_MAC=${6:-52:54:00:12:34:56} \
+		sh "$VBUS_SRC/tests/vm/guest.sh" "$2" "$VBUS_SRC/tests/guest/bench.sh" \
+		"$4" "$5/24" "$_mac" "$SECS" "$GPKTS" >"$_o" 2>&1 &
+	_gpid=$!
+	_n=0 _rtt=
+	if [ "$4" = - ]; then
+		wait $_gpid
+		_n=$(guest_val "$_o" self_rx)
+	elif guest_up $_gpid "$5" && _rtt=$(rtt "$5") && guest_go $_gpid "$5" &&
+		guest_go $_gpid "$5"; then
+		# The guest waits 2 s after this go before its pktgen starts.
+		_rx0=$(cat "$_rx")
+		if guest_go $_gpid "$5"; then
+			_n=$(($(cat "$_rx") - _rx0))
+		fi
+		kill -9 "$(cat "$_pidf")" 2>/dev/null
+		wait $_gpid
+	fi
+	_ns=$(guest_val "$_o" pktgen_ns)
+	_pps=0
+	[ "${_ns:-0}" -gt 0 ] && _pps=$((${_n:-0} * 1000000000 / _ns))
+	_up=$(guest_val "$_o" tcp_up) _down=$(guest_val "$_o" tcp_down)
+	set -- "$1" "$_pps" "${_up:-0}" "${_down:-0}" $_rtt
+	echo "bench: $1: pps_64=$2 tcp_bps=$3 tcp_bps_down=$4 rtt_us_mean=${5:-} rtt_us_p99=${6:-} (guest booted in $(guest_val "$_o" boot) s)"
+	grep -qx done "$_o" || { echo "bench: $1: the guest did not finish:"; cat "$_o"; }
+	# Mbit/s with two decimals: a nested guest under TCG moves a few.
+	jq -cn --arg path "$1" --arg kver "$KVER" --argjson pps "$2" \
+		--argjson tcp "$3" --argjson down "$4" \
+		--argjson mean "${5:-null}" --argjson p99 "${6:-null}" \
+		'def mbps: . / 10000 | floor / 100;
+		{path: $path, kver: $kver, pps_64: $pps, tcp_mbps: ($tcp | mbps),
+		 tcp_mbps_down: ($down | mbps), rtt_us_mean: $mean, rtt_us_p99: $p99}' >>"$rows"
+}
+if modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null; then
+	modprobe vhost_net
+	iperf3 -s -p 5302 -D >/dev/null 2>&1
+	mkdir $CFS/devices/venet/gbench0 $CFS/buses/gbench
+	echo gbh0 >$CFS/devices/venet/gbench0/hostif
+	ln -s $CFS/devices/venet/gbench0 $CFS/buses/gbench/devices/gbench0
+	echo vhost >$CFS/buses/gbench/connector
+	ip addr add 10.94.0.1/24 dev gbh0
+	ip link set gbh0 up
+	guest_row guest-venet \
+		"/dev/$(basename "$(ls -d /sys/bus/vdpa/devices/gbench0/vhost-vdpa-*)")" \
+		gbh0 10.94.0.1 10.94.0.2
+	ip tuntap add dev gtap0 mode tap
+	ip addr add 10.93.0.1/24 dev gtap0
+	ip link set gtap0 up
+	guest_row guest-vhost-net tap:gtap0 gtap0 10.93.0.1 10.93.0.2
+	ip link del gtap0
+	guest_row guest-vdpa-sim \
+		"/dev/$(basename "$(ls -d /sys/bus/vdpa/devices/sim1/vhost-vdpa-*)")" \
+		- - 10.92.0.2 02:00:00:00:00:bb
+	pkill iperf3
+else
+	echo "bench: no KVM in the bench VM: no guest rows"
+fi
 
 jq -s . "$rows" >"$VBUS_OUT/bench.json"

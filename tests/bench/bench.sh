@@ -19,7 +19,8 @@ cp "$out/bench.json" "$json"
 
 echo
 printf '%-14s %10s %8s %10s %9s %9s %8s %9s\n' path pps_64 ratio tcp_mbps ratio rtt_mean ratio rtt_p99
-jq -r '(.[] | select(.path == "veth")) as $a | .[] | select(.tcp_mbps) |
+jq -r '(.[] | select(.path == "veth")) as $a |
+	.[] | select(.tcp_mbps and (.path | startswith("guest-") | not)) |
 	[.path, .pps_64, (.pps_64 / $a.pps_64 * 100 | floor / 100),
 	 .tcp_mbps, (.tcp_mbps / $a.tcp_mbps * 100 | floor / 100),
 	 .rtt_us_mean, (.rtt_us_mean / $a.rtt_us_mean * 100 | floor / 100),
@@ -33,4 +34,25 @@ jq -r '(.[] | select(.path == "vdpa_sim_net")) as $s |
 jq -r '(.[] | select(.path == "dpdk-vdpa_sim_net")) as $s |
 	(.[] | select(.path == "dpdk-venet-vhost")) as $v |
 	"dpdk testpmd txonly: venet-vhost \($v.pps_64) pps / vdpa_sim_net \($s.pps_64) pps: \(if $s.pps_64 > 0 then ($v.pps_64 / $s.pps_64 * 100 | floor / 100) else "n/a" end); pktgen to testpmd over venet-vhost: \($v.pps_64_rx) pps"' "$json"
-echo "ratios are against veth in the same VM run (vdpa_sim_net: pps only); rows in $json"
+echo "ratios are against veth in the same VM run (vdpa_sim_net: pps only)"
+
+# Nested KVM guests: ratios against the guest on tap + vhost-net.
+if jq -e 'any(.[]; .path == "guest-vhost-net")' "$json" >/dev/null; then
+	echo
+	printf '%-16s %9s %6s %9s %6s %9s %6s %9s %6s\n' path pps_64 ratio \
+		tcp_up ratio tcp_down ratio rtt_mean ratio
+	jq -r 'def r(a; b): if (a // 0) > 0 and (b // 0) > 0
+		then (a / b * 100 | floor / 100) else "-" end;
+	(.[] | select(.path == "guest-vhost-net")) as $n |
+	.[] | select(.path | startswith("guest-")) |
+	[.path, .pps_64, r(.pps_64; $n.pps_64), .tcp_mbps, r(.tcp_mbps; $n.tcp_mbps),
+	 .tcp_mbps_down, r(.tcp_mbps_down; $n.tcp_mbps_down),
+	 (.rtt_us_mean // "-"), r(.rtt_us_mean; $n.rtt_us_mean)] | @tsv' "$json" |
+		while IFS="$(printf '\t')" read -r p a b c d e f g h; do
+			printf '%-16s %9s %6s %9s %6s %9s %6s %9s %6s\n' \
+				"$p" "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h"
+		done
+	echo "guest rows: ratios against tap + vhost-net in the same run;" \
+		"guest-vdpa-sim loops frames to itself (pps only)"
+fi
+echo "rows in $json"

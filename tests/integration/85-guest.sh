@@ -62,16 +62,8 @@ until_ok() {
 	done
 	return 1
 }
-# guest_up PID ADDR: ping ADDR until it answers, while guest.sh PID runs.
-guest_up() {
-	while kill -0 "$1" 2>/dev/null; do
-		ping -c 1 -W 1 "$2" >/dev/null 2>&1 && return 0
-		sleep 0.5
-	done
-	return 1
-}
-# The first: on a failure guest.sh adds the console, which repeats them.
-val() { sed -n "s/^$2 //p" "$W/$1.out" | head -1; }
+. "$VBUS_SRC/tests/lib/guest.sh"
+val() { guest_val "$W/$1.out" "$2"; }
 
 # guest_start TAG BACKEND HOST GUEST MTU [iperf]: boot a guest running
 # peer.sh's traffic mode in the background (then iperf3 until killed);
@@ -106,10 +98,7 @@ guest_check() {
 		ping -M do -s $((_mtu - 28)) -c 3 -i 0.2 -W 2 -q "$_g"
 	$XFER recv "$_h" 7001 300 >"$W/$_id.got"
 	# The guest listens on 7003 once its iperf3 runs are done.
-	while kill -0 "$_gpid" 2>/dev/null &&
-		! $XFER send "$_g" 7003 /dev/null 2>/dev/null; do
-		sleep 0.5
-	done
+	guest_go "$_gpid" "$_g"
 	_cpu1=$(qemu_cpu "$_pidf") _exits1=$(mmio_exits "$_pidf") _t1=$(date +%s)
 	_pk1=$(cat /sys/class/net/"$_if"/statistics/rx_packets)
 	if [ "$_kill" = kill ]; then

@@ -26,6 +26,8 @@ for t in "$VBUS_SRC"/tests/integration/[0-9]*.sh; do
 	name=$(basename "$t" .sh)
 	echo "=== integration: $name"
 	# Each script cleans up after itself (lib.sh's t_teardown, on exit).
+	start=$(date +%s)
 	VBUS_KTAP=$ktap/integration-$name.ktap "$t"
+	echo "=== integration: $name took $(($(date +%s) - start)) s"
 done
 exit 0
