@@ -71,7 +71,7 @@ val() { guest_val "$W/$1.out" "$2"; }
 # stay with the run's output.
 guest_start() {
 	head -c "$BYTES" /dev/urandom >"$W/$1.payload"
-	GUEST_TIMEOUT=900 GUEST_PIDFILE=$W/$1.pid GUEST_OUT=$VBUS_OUT/guest-$1 \
+	GUEST_TIMEOUT=1500 GUEST_PIDFILE=$W/$1.pid GUEST_OUT=$VBUS_OUT/guest-$1 \
 		$G "$2" "$PEER" "$3" "$4/24" "$5" traffic "$BYTES" ${6:-} \
 		>"$W/$1.out" 2>&1 &
 	echo $! >"$W/$1.gpid"

@@ -9,11 +9,21 @@ vbus_virtio vbus_venet vbus_testconn vbus_ref vbus"
 T_N=0
 T_FAILED=0
 T_RES=$(mktemp)
+T_LAST=$(date +%s)
 
-t_result() {	# t_result ok|"not ok" description
+# t_result ok|"not ok" description. The console (not the KTAP document)
+# also shows how long a result took when that was 10 s or more: where
+# make check's time goes.
+t_result() {
 	T_N=$((T_N + 1))
 	echo "$1 $T_N $2" >>"$T_RES"
-	echo "$1 $T_N $2"
+	_now=$(date +%s)
+	if [ $((_now - T_LAST)) -ge 10 ]; then
+		echo "$1 $T_N $2 ($((_now - T_LAST)) s)"
+	else
+		echo "$1 $T_N $2"
+	fi
+	T_LAST=$_now
 }
 
 t_ok() { t_result ok "$*"; }

@@ -25,4 +25,4 @@ guest_go() {
 
 # guest_val FILE KEY: the first "KEY value" line's value in the guest's
 # output (on a failure guest.sh adds the console, which repeats them).
-guest_val() { sed -n "s/^$2 //p" "$1" | head -1; }
+guest_val() { tr -d '\r' <"$1" | sed -n "s/^$2 //p" | head -1; }

@@ -47,10 +47,12 @@ step "vbusctl parses under sh, bash and busybox sh" sh -c \
 step "dpkg-buildpackage: vbus-dkms and vbus-utils, lintian without errors" \
 	sh "$here/deb-build.sh" "$work/out/deb"
 step "DKMS on Debian's stock headers (no vDPA): six modules, the reason in make.log" \
-	sh -c "sh '$here/dkms-stock.sh' '$work'/out/deb/vbus-dkms_*.deb"
+	sh -c "sh '$here/dkms-host.sh' '$work'/out/deb/vbus-dkms_*.deb"
 step "build against the $kver test kernel, W=1" \
 	make -C "$kdir" M="$top" W=1 $werror modules
 built=$(tail -n 1 "$static.body")
+step "DKMS against the $kver test kernel: seven modules, a binary tarball for the VM" \
+	sh -c "sh '$here/dkms-host.sh' '$work'/out/deb/vbus-dkms_*.deb '$kdir' '$work/out/dkms'"
 n=$((n + 1))
 echo "=== debug VM run: KUnit and integration tests"
 if [ "${built#not ok}" != "$built" ]; then
