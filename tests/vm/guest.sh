@@ -8,9 +8,11 @@
 #                        or vdpa_sim_net loaded with use_va=0)
 #   tap:IFNAME           an existing tap device, through vhost-net
 # SCRIPT (a path in the test VM) runs as root in the guest with ARGs; its
-# output is printed and its status is guest.sh's. The guest runs the test
-# VM's kernel and sees the test VM's root read-only over 9p (the same
-# tools), with writable /tmp, /root, /etc, /var and 768 MiB of memory.
+# output is printed and its status is guest.sh's. The guest runs the
+# kernel run.sh names in $VBUS_OUT/guest-kbuild (the non-debug build of
+# the test VM's version) with that build's modules, and sees the test
+# VM's root read-only over 9p (the same tools), with writable /tmp,
+# /root, /etc, /var and 768 MiB of memory.
 #
 # Environment:
 #   GUEST_TIMEOUT   seconds before QEMU is killed (default 300; exit 124)
@@ -30,9 +32,12 @@ script=$(readlink -f "$2")
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 [ -f "$script" ] || { echo "guest: no such script: $script" >&2; exit 2; }
-[ -n "${VBUS_OUT:-}" ] && [ -f "$VBUS_OUT/kbuild" ] ||
+[ -n "${VBUS_OUT:-}" ] && [ -f "$VBUS_OUT/guest-kbuild" ] ||
 	{ echo "guest: run me in the test VM (tests/vm/run.sh)" >&2; exit 2; }
-kernel=$(cat "$VBUS_OUT/kbuild")/arch/x86/boot/bzImage
+# The kernel run.sh chose for guests, and its own module tree.
+kbuild=$(cat "$VBUS_OUT/guest-kbuild")
+kernel=$kbuild/arch/x86/boot/bzImage
+mods=$kbuild/modroot/lib/modules
 
 case $backend in
 /dev/vhost-vdpa-*)
@@ -75,8 +80,10 @@ chmod +x "$out/script"
 
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
 cmdline="$cmdline rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
-cmdline="$cmdline init=$here/init.sh panic=-1 oops=panic loglevel=4 kunit.enable=0"
-cmdline="$cmdline vbus_guest=1 vbus_src=${VBUS_SRC:-/} vbus_interactive="
+# kmemleak=off: the guest's allocations are not the kernel under test, and
+# the debug kernel's boot under nested TCG takes minutes as it is.
+cmdline="$cmdline init=$here/init.sh panic=-1 oops=panic loglevel=4 kunit.enable=0 kmemleak=off"
+cmdline="$cmdline vbus_guest=1 vbus_mods=$mods vbus_src=${VBUS_SRC:-/} vbus_interactive="
 cmdline="$cmdline vbus_script=/run/vbus-out/script vbus_interp=${GUEST_APPEND:+ $GUEST_APPEND}"
 
 pidfile=${GUEST_PIDFILE:-$out/qemu.pid}

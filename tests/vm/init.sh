@@ -26,11 +26,12 @@ chmod 1777 /tmp /var/tmp
 out=/run/vbus-out
 mkdir -p $out
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 vbusout $out
-# A nested guest (guest.sh) sees the test VM's module tree through 9p.
+# A nested guest (guest.sh) gets the module tree of its own kernel.
 if [ -z "${vbus_guest:-}" ]; then
 	mount --bind "$vbus_run/root/lib/modules" /lib/modules
 	hostname vbus-vm
 else
+	mount --bind "$vbus_mods" /lib/modules
 	hostname vbus-guest
 fi
 ip link set lo up

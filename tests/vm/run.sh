@@ -33,6 +33,16 @@ mkdir -p "$out"
 rm -f "$out/rc" "$out/output" "$out/dmesg" "$out/kmemleak" "$out/leftover"
 # The kernel's build directory, for scripts that build against it (DKMS).
 echo "$build" >"$out/kbuild"
+# A nested guest (guest.sh) is a client, not the kernel under test: it
+# boots the non-debug build of the same version, which under nested TCG
+# boots in seconds instead of minutes and runs no lockdep of its own.
+# VBUS_GUEST_FLAVOUR=test gives it the debug build instead.
+gflavour=${VBUS_GUEST_FLAVOUR:-bench}
+if [ "$gflavour" = "$flavour" ]; then
+	echo "$build" >"$out/guest-kbuild"
+else
+	"$here/kernel.sh" "$kver" "$gflavour" >"$out/guest-kbuild"
+fi
 
 # Module tree: the kernel's own modules plus ours in extra/.
 mods=$run/root/lib/modules/$krel
