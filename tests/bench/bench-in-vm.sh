@@ -230,7 +230,9 @@ guest_row() {
 	_up=$(guest_val "$_o" tcp_up) _down=$(guest_val "$_o" tcp_down)
 	set -- "$1" "$_pps" "${_up:-0}" "${_down:-0}" $_rtt
 	echo "bench: $1: pps_64=$2 tcp_bps=$3 tcp_bps_down=$4 rtt_us_mean=${5:-} rtt_us_p99=${6:-} (guest booted in $(guest_val "$_o" boot) s)"
-	grep -qx done "$_o" || { echo "bench: $1: the guest did not finish:"; cat "$_o"; }
+	# A guest killed after its last go leaves only its console (CRLF).
+	tr -d '\r' <"$_o" | grep -qx done ||
+		{ echo "bench: $1: the guest did not finish:"; cat "$_o"; }
 	# Mbit/s with two decimals: a nested guest under TCG moves a few.
 	jq -cn --arg path "$1" --arg kver "$KVER" --argjson pps "$2" \
 		--argjson tcp "$3" --argjson down "$4" \
