@@ -80,8 +80,8 @@ chmod +x "$out/script"
 
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
 cmdline="$cmdline rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
-# kmemleak=off: the guest's allocations are not the kernel under test, and
-# the debug kernel's boot under nested TCG takes minutes as it is.
+# kmemleak=off, for a debug guest (VBUS_GUEST_FLAVOUR=test): its
+# allocations are not the kernel under test, and its boot is slow enough.
 cmdline="$cmdline init=$here/init.sh panic=-1 oops=panic loglevel=4 kunit.enable=0 kmemleak=off"
 cmdline="$cmdline vbus_guest=1 vbus_mods=$mods vbus_src=${VBUS_SRC:-/} vbus_interactive="
 cmdline="$cmdline vbus_script=/run/vbus-out/script vbus_interp=${GUEST_APPEND:+ $GUEST_APPEND}"

@@ -34,8 +34,9 @@ rm -f "$out/rc" "$out/output" "$out/dmesg" "$out/kmemleak" "$out/leftover"
 # The kernel's build directory, for scripts that build against it (DKMS).
 echo "$build" >"$out/kbuild"
 # A nested guest (guest.sh) is a client, not the kernel under test: it
-# boots the non-debug build of the same version, which under nested TCG
-# boots in seconds instead of minutes and runs no lockdep of its own.
+# boots the non-debug build of the same version, whose own reports
+# cannot be read as splats of the test VM and which boots a little
+# faster (110 s against 130 to 230 s under this VM's debug KVM).
 # VBUS_GUEST_FLAVOUR=test gives it the debug build instead.
 gflavour=${VBUS_GUEST_FLAVOUR:-bench}
 if [ "$gflavour" = "$flavour" ]; then
