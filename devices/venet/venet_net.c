@@ -91,7 +91,7 @@ static int venet_sink_skb(struct venet_sink *sink, const struct sk_buff *skb,
 /*
  * Write @skb into as many reserved client buffers as it needs and complete
  * them: 0, -ENOSPC when the client has not posted enough yet (nothing is
- * used), or another error (the frame is lost).
+ * used, nothing written), or another error (the frame is lost).
  */
 static int venet_to_client(struct venet_dev *v, struct sk_buff *skb)
 {
@@ -103,10 +103,13 @@ static int venet_to_client(struct venet_dev *v, struct sk_buff *skb)
 	int ret;
 
 	while (room < total) {
-		if (n == v->rx_nbufs && !venet_rx_reserve(v))
-			return -ENOSPC;
 		if (n && !v->mergeable)
 			return -EMSGSIZE;
+		/* Never fits, however many buffers the client posts. */
+		if (n == VENET_RX_SPAN)
+			return -EMSGSIZE;
+		if (n == v->rx_nbufs && !venet_rx_reserve(v))
+			return -ENOSPC;
 		room += v->rx_bufs[n++].len;
 	}
 	memset(&hdr, 0, sizeof(hdr));
@@ -130,16 +133,45 @@ static int venet_to_client(struct venet_dev *v, struct sk_buff *skb)
 }
 
 /*
+ * Out of client RX buffers: stop the netdev queue until the client's kick.
+ * Buffers that arrived meanwhile are claimed before looking again; twice
+ * at most, for the flags are client memory. True when one more buffer is
+ * reserved (the queue is awake again); false when stopped with
+ * notifications on (a broken queue reports nothing: stopped for good).
+ */
+static bool venet_rx_stop(struct venet_dev *v)
+{
+	struct vbus_queue *q = v->rxq;
+	int i;
+
+	netif_stop_queue(v->ndev);
+	for (i = 0; ; i++) {
+		v->rx_notify = true;
+		if (!q->ops->enable_notify(q) || i == 2)
+			return false;
+		q->ops->disable_notify(q);
+		v->rx_notify = false;
+		if (venet_rx_reserve(v)) {
+			netif_wake_queue(v->ndev);
+			return true;
+		}
+	}
+}
+
+/*
  * The client's RX queue is ours here, under the netdev TX lock: xmit alone
  * enables and disables its notifications (rx_notify says which), and the
- * kick only wakes the netdev queue.
+ * kick only wakes the netdev queue. A frame that needs more buffers than
+ * the client has posted yet stays with the qdisc (NETDEV_TX_BUSY, queue
+ * stopped) instead of being dropped: a large GSO frame lost costs TCP a
+ * retransmit.
  */
 netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct venet_dev *v = ndev_venet(ndev);
 	struct vbus_queue *q = v->rxq;
 	unsigned int len = skb->len;
-	int ret, i;
+	int ret;
 
 	if (!v->running) {
 		ndev->stats.tx_dropped++;
@@ -150,14 +182,10 @@ netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 		q->ops->disable_notify(q);
 		v->rx_notify = false;
 	}
-	ret = venet_to_client(v, skb);
-	if (ret == -ENOSPC) {
-		v->rx_notify = true;
-		if (q->ops->enable_notify(q)) {
-			q->ops->disable_notify(q);
-			v->rx_notify = false;
-			ret = venet_to_client(v, skb);
-		}
+	/* Each round reserves one more buffer, up to VENET_RX_SPAN. */
+	while ((ret = venet_to_client(v, skb)) == -ENOSPC) {
+		if (!venet_rx_stop(v))
+			return NETDEV_TX_BUSY;
 	}
 	if (ret) {
 		ndev->stats.tx_dropped++;
@@ -165,28 +193,9 @@ netdev_tx_t venet_xmit(struct sk_buff *skb, struct net_device *ndev)
 		dev_sw_netstats_tx_add(ndev, 1, len);
 		q->ops->signal(q);
 	}
-
 	/* Stop before the ring runs dry; the client's kick wakes us. */
-	if (!v->rx_nbufs && !venet_rx_reserve(v)) {
-		netif_stop_queue(ndev);
-		/*
-		 * Buffers that arrived meanwhile are claimed before looking
-		 * again; twice at most, for the flags are client memory.
-		 * Either way we end woken, or stopped with notifications on
-		 * (a broken queue reports nothing: stopped for good).
-		 */
-		for (i = 0; ; i++) {
-			v->rx_notify = true;
-			if (!q->ops->enable_notify(q) || i == 2)
-				break;
-			q->ops->disable_notify(q);
-			v->rx_notify = false;
-			if (venet_rx_reserve(v)) {
-				netif_wake_queue(ndev);
-				break;
-			}
-		}
-	}
+	if (!v->rx_nbufs && !venet_rx_reserve(v))
+		venet_rx_stop(v);
 out:
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;

@@ -5,7 +5,9 @@
 # RX buffers, random bytes over both rings. The device must drop what it
 # cannot take, break the queue it cannot trust with a message naming it,
 # keep the host responsive and not spin in softirq; the client unbinds
-# and everything unloads without a leak.
+# and everything unloads without a leak. A slow client (small RX buffers,
+# one a tick) gets every frame: the device holds a frame until enough
+# buffers arrive instead of dropping it.
 . "$(dirname "$0")/lib.sh"
 
 D=$CFS/devices/venet
@@ -25,15 +27,17 @@ softirq_ticks() {	# all CPUs' softirq time, in USER_HZ ticks
 	awk '/^cpu / { print $8 }' /proc/stat
 }
 
-# Frames from the host to the client, so that it reads the client's RX ring.
+# host_sends [N [PAYLOAD]]: N (50) broadcast frames of PAYLOAD (46) bytes
+# from the host to the client, so that it reads the client's RX ring.
 host_sends() {
 	ip netns exec h python3 -c '
-import socket
+import socket, sys
+n, size = int(sys.argv[1]), int(sys.argv[2])
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("hv0", 0))
-for _ in range(50):
-    s.send(b"\xff" * 6 + b"\x02" + b"\x00" * 5 + b"\x08\x00" + b"\x00" * 46)
-'
+for _ in range(n):
+    s.send(b"\xff" * 6 + b"\x02" + b"\x00" * 5 + b"\x08\x00" + b"\x00" * size)
+' "${1:-50}" "${2:-46}"
 }
 
 attack() {	# attack NAME: the client attacks for 2 s; returns when it is done
@@ -95,6 +99,28 @@ done
 t_check "scribble: random bytes over both rings" attack scribble
 calm scribble
 t_check "scribble: the client unbinds, the device resets" stop_attack
+
+# 20 frames of 1514 bytes, each seven of the client's 256-byte buffers,
+# which come one a tick (4 ms): the device must wait for them, not drop.
+# The client counts for 8 s (python's start alone takes seconds here).
+ip netns exec h sysctl -qw net.ipv6.conf.hv0.disable_ipv6=1
+_before=$(dmesg | wc -l)
+t_check "rx-slow: a client posts small RX buffers, one a tick" sh -c "
+	modprobe vbus_hostile_client attack=rx-slow seconds=8 &&
+	echo native > $B/connector"
+drop0=$(rx_stat tx_dropped)
+host_sends 20 1500
+slow_done() { dmesg | tail -n +$((_before + 1)) | grep 'rx-slow done'; }
+for _i in $(seq 30); do
+	[ -z "$(slow_done)" ] || break
+	sleep 0.5
+done
+t_eq "rx-slow: the host dropped none of the 20 frames" 0 \
+	$(($(rx_stat tx_dropped) - drop0))
+t_check "rx-slow: the client received all 20 frames, whole" sh -c \
+	"dmesg | tail -n +$((_before + 1)) | grep -q 'attack rx-slow done, 0 frames sent, 20 received (30520 bytes)'"
+t_diag "$(slow_done)"
+t_check "rx-slow: the client unbinds, the device resets" stop_attack
 
 t_check "a well-behaved client works on the same device afterwards" sh -c "
 	modprobe vbus_venet_client && echo native > $B/connector &&

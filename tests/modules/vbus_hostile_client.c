@@ -11,9 +11,13 @@
  *   tx-index  a TX avail index far ahead of anything posted
  *   rx-len    RX buffers of length 0
  *   scribble  random bytes over both rings, again and again
+ *   rx-slow   not an attack: mergeable RX buffers of RX_SLOW_LEN bytes,
+ *             one more every tick, so that each full-size frame from the
+ *             host waits for several; frames received are counted
  *
  * The device must break the queue it cannot trust (with a message naming
- * it), keep the host responsive, and not spin in softirq.
+ * it), keep the host responsive, and not spin in softirq; it must hold a
+ * frame for a slow client, not drop it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,7 +33,7 @@
 
 static char *attack = "gso";
 module_param(attack, charp, 0444);
-MODULE_PARM_DESC(attack, "gso, tx-addr, tx-index, rx-len or scribble");
+MODULE_PARM_DESC(attack, "gso, tx-addr, tx-index, rx-len, scribble or rx-slow");
 static unsigned int seconds = 2;
 module_param(seconds, uint, 0444);
 MODULE_PARM_DESC(seconds, "how long to keep attacking");
@@ -37,6 +41,8 @@ MODULE_PARM_DESC(seconds, "how long to keep attacking");
 #define RING	16
 #define BUF	2048
 #define HDR	sizeof(struct virtio_net_hdr_mrg_rxbuf)
+/* A 1514-byte frame and its header take seven of these. */
+#define RX_SLOW_LEN	256
 
 /**
  * struct hostile - one bound device
@@ -49,6 +55,9 @@ MODULE_PARM_DESC(seconds, "how long to keep attacking");
  * @deadline: jiffies
  * @sent: frames posted
  * @rnd: for scribble
+ * @rx_frames: rx-slow: frames received
+ * @rx_bytes: rx-slow: their bytes, headers included
+ * @rx_more: rx-slow: buffers still to come of the current frame
  */
 struct hostile {
 	struct vbus_proxy_device *pdev;
@@ -60,6 +69,9 @@ struct hostile {
 	unsigned long deadline;
 	unsigned int sent;
 	struct rnd_state rnd;
+	unsigned int rx_frames;
+	u64 rx_bytes;
+	u16 rx_more;
 };
 
 static size_t ring_off(int i)
@@ -113,6 +125,31 @@ static void reap(struct vbus_ioq_client *r)
 		;
 }
 
+/* rx-slow: count what the host wrote, then post one more buffer. */
+static void rx_slow(struct hostile *h)
+{
+	struct vbus_ioq_client *r = &h->ring[VENET_QUEUE_RX];
+	struct virtio_net_hdr_mrg_rxbuf *hdr;
+	u32 slot, len;
+
+	while (!vbus_ioq_client_reap(r, &slot, &len)) {
+		h->rx_bytes += len;
+		if (h->rx_more) {
+			h->rx_more--;
+			continue;
+		}
+		hdr = h->region + buf_off(VENET_QUEUE_RX, slot);
+		h->rx_frames++;
+		h->rx_more = __virtio16_to_cpu(true, hdr->num_buffers) - 1;
+	}
+	if (r->head - r->used_tail < RING) {
+		vbus_ioq_client_post(r, buf_off(VENET_QUEUE_RX,
+						r->head & (RING - 1)),
+				     RX_SLOW_LEN);
+		vbus_ioq_client_publish(r);
+	}
+}
+
 static void hostile_work(struct work_struct *work)
 {
 	struct hostile *h = container_of(to_delayed_work(work), struct hostile,
@@ -122,7 +159,9 @@ static void hostile_work(struct work_struct *work)
 	u32 i;
 
 	reap(tx);
-	if (h->sent < 4) {
+	if (!strcmp(attack, "rx-slow")) {
+		rx_slow(h);
+	} else if (h->sent < 4) {
 		post_frame(h, VIRTIO_NET_HDR_GSO_NONE);
 	} else if (!strcmp(attack, "gso")) {
 		post_frame(h, h->sent & 1 ? VIRTIO_NET_HDR_GSO_UDP :
@@ -152,8 +191,9 @@ static void hostile_work(struct work_struct *work)
 	if (time_before(jiffies, h->deadline))
 		schedule_delayed_work(&h->work, msecs_to_jiffies(1));
 	else
-		pr_info("%s: attack %s done, %u frames sent\n",
-			dev_name(&h->pdev->dev), attack, h->sent);
+		pr_info("%s: attack %s done, %u frames sent, %u received (%llu bytes)\n",
+			dev_name(&h->pdev->dev), attack, h->sent,
+			h->rx_frames, h->rx_bytes);
 }
 
 static int hostile_ring(struct hostile *h, int i)
@@ -174,6 +214,7 @@ static int hostile_ring(struct hostile *h, int i)
 
 static int hostile_probe(struct vbus_proxy_device *pdev)
 {
+	bool slow = !strcmp(attack, "rx-slow");
 	size_t size = buf_off(2, 0);
 	struct hostile *h;
 	u32 i;
@@ -194,7 +235,8 @@ static int hostile_probe(struct vbus_proxy_device *pdev)
 		 vbus_proxy_open(pdev, BIT_ULL(63)));
 	ret = vbus_proxy_open(pdev, vbus_proxy_features(pdev) &
 			      (BIT_ULL(VIRTIO_NET_F_CSUM) |
-			       BIT_ULL(VIRTIO_NET_F_HOST_TSO4)));
+			       BIT_ULL(VIRTIO_NET_F_HOST_TSO4) |
+			       (slow ? BIT_ULL(VIRTIO_NET_F_MRG_RXBUF) : 0)));
 	if (ret)
 		goto err_free;
 	dev_info(&pdev->dev, "open twice: %d\n", vbus_proxy_open(pdev, 0));
@@ -204,9 +246,11 @@ static int hostile_probe(struct vbus_proxy_device *pdev)
 	dev_info(&pdev->dev, "ring for a queue the device lacks: %d\n",
 		 vbus_proxy_set_ring(pdev, 7, &h->shm[0]));
 	ret = hostile_ring(h, VENET_QUEUE_RX);
-	for (i = 0; !ret && i < RING; i++)
+	/* rx-slow starts with one buffer, its work posts the rest. */
+	for (i = 0; !ret && i < (slow ? 1 : RING); i++)
 		vbus_ioq_client_post(&h->ring[VENET_QUEUE_RX],
-				     buf_off(VENET_QUEUE_RX, i), BUF);
+				     buf_off(VENET_QUEUE_RX, i),
+				     slow ? RX_SLOW_LEN : BUF);
 	if (!ret) {
 		vbus_ioq_client_publish(&h->ring[VENET_QUEUE_RX]);
 		ret = hostile_ring(h, VENET_QUEUE_TX);
