@@ -7,6 +7,8 @@
 #   peer.sh HOST ADDR/LEN MTU traffic BYTES [iperf]
 #       pings, BYTES each way, iperf3; then, with iperf, iperf3 to HOST
 #       until killed
+#   peer.sh HOST ADDR/LEN MTU boot
+#       only boots: eth0 up, its driver printed (a control guest)
 host=$1 addr=$2 mtu=$3 mode=$4 bytes=${5:-0} then=${6:-}
 xfer="python3 $(dirname "$0")/../tools/xfer.py"
 
@@ -14,6 +16,7 @@ ip link set eth0 mtu "$mtu" && ip addr add "$addr" dev eth0 &&
 	ip link set eth0 up || exit 1
 echo "boot $(cut -d' ' -f1 /proc/uptime)"
 echo "driver $(ethtool -i eth0 | sed -n 's/^driver: //p')"
+[ "$mode" != boot ] || exit 0
 # MSI-X interrupts of eth0's queues (virtioN-input.0, -output.0).
 irqs() {
 	awk '/virtio[0-9]+-(input|output)/ { s += $2 } END { print s + 0 }' \

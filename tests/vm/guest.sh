@@ -19,7 +19,7 @@
 #                   boots again included
 #   GUEST_BOOT_TIMEOUT  seconds for a boot to reach SCRIPT's wrapper
 #                   (default 420); a boot that does not is killed and the
-#                   guest boots again, three boots at most
+#                   guest boots again, GUEST_BOOTS boots at most (default 3)
 #   GUEST_PIDFILE   QEMU writes its pid there (for kill -9 tests)
 #   GUEST_MAC       the guest's MAC (default 52:54:00:12:34:56)
 #   GUEST_APPEND    more kernel command line for the guest
@@ -111,6 +111,7 @@ trap 'exit 130' INT TERM
 # THP: one page at a time), 48 s with the host busy. Hence 512 MiB.
 ulimit -l unlimited
 timeout=${GUEST_TIMEOUT:-300} boot_timeout=${GUEST_BOOT_TIMEOUT:-420}
+boots=${GUEST_BOOTS:-3}
 start=$(date +%s)
 boot=1
 while :; do
@@ -149,17 +150,23 @@ while :; do
 	fi
 	kill -9 $qemu 2>/dev/null || true
 	wait $qemu 2>/dev/null || true
-	[ "$status" = boot ] && [ $boot -lt 3 ] || break
-	# A CI run once lost a guest before its script (cause not seen; 8
-	# boots in a row here were fine): such a boot is not the device's.
-	echo "guest: boot $boot did not reach its script in $boot_timeout s;" \
-		"booting again. Its console ended:" >&2
-	tail -5 "$out/console" >&2 2>/dev/null || true
+	if [ "$status" = boot ]; then
+		# A CI run once lost a guest before its script (cause not seen; 8
+		# boots in a row here were fine): such a boot is not the device's.
+		echo "guest: boot $boot of $boots did not reach its script in" \
+			"$boot_timeout s; its console ($(wc -c <"$out/console" 2>/dev/null) bytes) ended:" >&2
+		tail -12 "$out/console" 2>/dev/null | tr -d '\r' | awk 1 >&2
+		echo "guest: QEMU said: $(tail -5 "$out/qemu.log" 2>/dev/null)" >&2
+	fi
+	[ "$status" = boot ] && [ $boot -lt "$boots" ] || break
 	boot=$((boot + 1))
 done
-[ "$status" != boot ] || status=124
 rm -f "$pidfile"
 [ ! -s "$out/output" ] || cat "$out/output"
+if [ "$status" = boot ]; then
+	echo "guest: none of $boots boots reached its script" >&2
+	exit 124
+fi
 if [ "$status" = 124 ]; then
 	echo "guest: timed out after ${GUEST_TIMEOUT:-300} s" >&2
 	tail -20 "$out/console" >&2 2>/dev/null || true

@@ -11,7 +11,8 @@
 # Exit status: the script's, or 1 if the VM printed a kernel splat (BUG,
 # WARNING, KASAN, lockdep, kmemleak after a scan, panic, hung task), if
 # it left processes running, or if the script did not finish. $VBUS_OUT, if set, keeps the run's output
-# directory there (output, dmesg, kmemleak, ktap/).
+# directory there (output, dmesg, kmemleak, ktap/). $VBUS_APPEND adds to
+# the VM's kernel command line.
 set -eu
 
 interp=
@@ -82,7 +83,7 @@ esac
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
 cmdline="$cmdline rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 cmdline="$cmdline init=$here/init.sh panic=-1 oops=panic loglevel=${VBUS_LOGLEVEL:-2} log_buf_len=16M"
-cmdline="$cmdline${clock:+ $clock} kunit.enable=1 vbus_stress=${VBUS_STRESS:-0} vbus_run=$run vbus_src=$top vbus_interactive=$interactive vbus_script=$script vbus_interp=${interp:-}"
+cmdline="$cmdline${clock:+ $clock}${VBUS_APPEND:+ $VBUS_APPEND} kunit.enable=1 vbus_stress=${VBUS_STRESS:-0} vbus_run=$run vbus_src=$top vbus_interactive=$interactive vbus_script=$script vbus_interp=${interp:-}"
 
 # The root share is tagged twice: 6.1 looks for "root", later kernels for
 # "/dev/root".
