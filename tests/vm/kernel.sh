@@ -95,8 +95,15 @@ if [ -f "$build/.vbus-done" ]; then
 	echo "$build"
 	exit 0
 fi
-rm -rf "$build"
-mv "$tmp" "$build"
+# A build that was cut short (a session's end, ^C) goes on where it
+# stopped: the same .config in the same directory, make does the rest.
+if [ -f "$build/.config" ] && cmp -s "$tmp/.config" "$build/.config"; then
+	rm -rf "$tmp"
+	log "resuming the build in $build"
+else
+	rm -rf "$build"
+	mv "$tmp" "$build"
+fi
 log "building $kver ($flavour), this takes a few minutes"
 make -s -C "$src" O="$build" -j"$(nproc)" bzImage modules >&2
 make -s -C "$src" O="$build" INSTALL_MOD_PATH="$build/modroot" \
