@@ -151,8 +151,8 @@ while :; do
 	kill -9 $qemu 2>/dev/null || true
 	wait $qemu 2>/dev/null || true
 	if [ "$status" = boot ]; then
-		# A CI run once lost a guest before its script (cause not seen; 8
-		# boots in a row here were fine): such a boot is not the device's.
+		# CI runs lost guests before their script (cause not seen here):
+		# such a boot is not the device's; say where it stopped.
 		echo "guest: boot $boot of $boots did not reach its script in" \
 			"$boot_timeout s; its console ($(wc -c <"$out/console" 2>/dev/null) bytes) ended:" >&2
 		tail -12 "$out/console" 2>/dev/null | tr -d '\r' | awk 1 >&2
