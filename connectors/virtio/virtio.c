@@ -230,9 +230,12 @@ static int vbus_vdpa_start(struct vbus_vdpa *vv)
 		vbus_callback_set(&vq->vr.call, vbus_vdpa_call, vq);
 	}
 	ret = vbus_device_start(vv->dev, &link);
-	if (ret)
+	if (ret) {
 		dev_err(&vv->vdpa.dev, "%s: device failed to start: %d\n",
 			vv_name(vv), ret);
+		for (i = 0; i < vv->ops->num_queues; i++)
+			vbus_vringh_cleanup(&vv->vqs[i].vr);
+	}
 	return ret;
 }
 
@@ -735,7 +738,11 @@ static u32 vbus_vdpa_get_generation(struct vdpa_device *vdpa)
 static void vbus_vdpa_free(struct vdpa_device *vdpa)
 {
 	struct vbus_vdpa *vv = to_vv(vdpa);
+	unsigned int i;
 
+	/* Stopped already (reset or detach): this only checks. */
+	for (i = 0; i < ARRAY_SIZE(vv->vqs); i++)
+		vbus_vringh_cleanup(&vv->vqs[i].vr);
 	vhost_iotlb_reset(&vv->iotlb);
 	mutex_destroy(&vv->lock);
 	vbus_device_put(vv->dev);

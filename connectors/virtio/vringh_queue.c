@@ -4,10 +4,12 @@
  *
  * vringh walks the descriptor chains and translates every address in them
  * through the IOTLB its owner gives: System RAM one to one for a driver in
- * this kernel, the memory a process mapped for vhost-vdpa. The rings
- * themselves must lie in the direct map, each within one mapping: their
- * indices, used elements and notification fields are then read and
- * written in place, saving five IOTLB walks per NAPI cycle. Whatever
+ * this kernel, the memory a process mapped for vhost-vdpa. The available
+ * and used rings are mapped into the kernel once, at init: in the direct
+ * map when memory is contiguous, else with vmap() (a process's pages are
+ * pinned one by one and rarely are). Their indices, used elements and
+ * notification fields are then read and written in place, saving five
+ * IOTLB walks per NAPI cycle. Whatever
  * vringh refuses (an index past the ring, a loop, an address outside RAM,
  * an indirect table of the wrong size), and a chain that is both readable
  * and writable, marks the queue broken: reported once, -EIO after.
@@ -17,10 +19,14 @@
 #include <linux/bitmap.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/vbus_vringh.h>
 #include <linux/vhost_iotlb.h>
 #include <linux/virtio_ring.h>
+#include <linux/vmalloc.h>
 
 static struct vbus_vringh *to_vr(struct vbus_queue *q)
 {
@@ -34,6 +40,33 @@ static void vbus_vringh_count(struct vbus_vringh *vr, u64_stats_t *counter)
 	u64_stats_update_end(&vr->stats.syncp);
 }
 
+/* Break the queue, saying which ring the IOTLB does not map, and how. */
+static int vbus_vringh_unmapped(struct vbus_vringh *vr)
+{
+	u64 addr[2] = { (uintptr_t)vr->vrh.vring.avail,
+			(uintptr_t)vr->vrh.vring.used };
+	u64 first[2] = {}, last[2] = {};
+	struct vhost_iotlb_map *map;
+	u32 perm[2] = {};
+	unsigned int i;
+
+	/* As vringh looks up: bottom halves are off here. */
+	spin_lock(vr->vrh.iotlb_lock);
+	for (i = 0; i < 2; i++) {
+		map = vhost_iotlb_itree_first(vr->vrh.iotlb, addr[i], addr[i]);
+		if (map) {
+			first[i] = map->start;
+			last[i] = map->last;
+			perm[i] = map->perm;
+		}
+	}
+	spin_unlock(vr->vrh.iotlb_lock);
+	return vbus_queue_break(&vr->q,
+				"rings are not mapped (%u entries): avail %#llx in [%#llx, %#llx] perm %u, used %#llx in [%#llx, %#llx] perm %u",
+				vr->vrh.vring.num, addr[0], first[0], last[0],
+				perm[0], addr[1], first[1], last[1], perm[1]);
+}
+
 static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 {
 	struct vbus_vringh *vr = to_vr(q);
@@ -45,7 +78,7 @@ static int vbus_vringh_pop(struct vbus_queue *q, struct vbus_buf *buf)
 	if (q->broken)
 		return -EIO;
 	if (!vr->avail)
-		return vbus_queue_break(&vr->q, "rings are not mapped");
+		return vbus_vringh_unmapped(vr);
 	/* vringh checks each head; the index itself is ours to check. */
 	avail_idx = vringh16_to_cpu(&vr->vrh, READ_ONCE(vr->avail->idx));
 	if ((u16)(avail_idx - vr->vrh.last_avail_idx) > vr->vrh.vring.num)
@@ -227,26 +260,78 @@ static const struct vbus_queue_ops vbus_vringh_queue_ops = {
 	.signal = vbus_vringh_signal,
 };
 
-/*
- * The direct-map address of [addr, addr + len) as @iotlb translates it, or
- * NULL unless one RAM mapping covers it all.
- */
-static void *vbus_vringh_translate(struct vhost_iotlb *iotlb, u64 addr,
-				   u64 len)
+/* The page of RAM behind the IOTLB page at @iova, writable, or NULL. */
+static struct page *vbus_vringh_page(struct vhost_iotlb *iotlb, u64 iova)
 {
 	struct vhost_iotlb_map *map;
 	u64 pa;
 
+	map = vhost_iotlb_itree_first(iotlb, iova, iova + PAGE_SIZE - 1);
+	if (!map || map->start > iova || map->last < iova + PAGE_SIZE - 1 ||
+	    !(map->perm & VHOST_MAP_WO) ||
+	    !PAGE_ALIGNED(map->addr - map->start))
+		return NULL;
+	pa = map->addr + (iova - map->start);
+	return pfn_valid(PHYS_PFN(pa)) ? pfn_to_page(PHYS_PFN(pa)) : NULL;
+}
+
+/*
+ * [addr, addr + len) as @iotlb translates it, in the kernel's address
+ * space: in the direct map when one mapping covers it, else its pages
+ * put together with vmap() and *@vmapped set (for vunmap()). NULL unless
+ * it is all writable RAM. Sleeps.
+ */
+static void *vbus_vringh_map(struct vhost_iotlb *iotlb, u64 addr, u64 len,
+			     void **vmapped)
+{
+	struct vhost_iotlb_map *map;
+	unsigned int i, n, off = offset_in_page(addr);
+	struct page **pages;
+	void *va = NULL;
+	u64 pa;
+
+	*vmapped = NULL;
 	if (!len || addr + len < addr)
 		return NULL;
 	map = vhost_iotlb_itree_first(iotlb, addr, addr + len - 1);
-	if (!map || map->start > addr || map->last < addr + len - 1 ||
-	    !(map->perm & VHOST_MAP_WO))
+	if (map && map->start <= addr && map->last >= addr + len - 1) {
+		pa = map->addr + (addr - map->start);
+		if (!(map->perm & VHOST_MAP_WO) || !pfn_valid(PHYS_PFN(pa)) ||
+		    !pfn_valid(PHYS_PFN(pa + len - 1)))
+			return NULL;
+		return phys_to_virt(pa);
+	}
+	/* At most a used ring of 32768 entries: 65 pages. */
+	if (len > SZ_1M)
 		return NULL;
-	pa = map->addr + (addr - map->start);
-	if (!pfn_valid(PHYS_PFN(pa)) || !pfn_valid(PHYS_PFN(pa + len - 1)))
+	n = DIV_ROUND_UP(off + len, PAGE_SIZE);
+	pages = kmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
 		return NULL;
-	return phys_to_virt(pa);
+	for (i = 0; i < n; i++) {
+		pages[i] = vbus_vringh_page(iotlb, addr - off +
+					    (u64)i * PAGE_SIZE);
+		if (!pages[i])
+			goto out;
+	}
+	va = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+	*vmapped = va;
+out:
+	kfree(pages);
+	return va ? va + off : NULL;
+}
+
+static void vbus_vringh_unmap(struct vbus_vringh *vr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vr->vmapped); i++) {
+		if (vr->vmapped[i])
+			vunmap(vr->vmapped[i]);
+		vr->vmapped[i] = NULL;
+	}
+	vr->avail = NULL;
+	vr->used = NULL;
 }
 
 /**
@@ -260,9 +345,10 @@ static void *vbus_vringh_translate(struct vhost_iotlb *iotlb, u64 addr,
  * @iotlb: how ring and buffer addresses translate to physical memory
  * @iotlb_lock: taken by vringh around each lookup in @iotlb
  *
- * The caller then sets @vr->call and, through the device, @vr->q.kick.
- * Rings that @iotlb does not map whole are not refused here: the queue
- * reports them broken at its first pop, like any other inconsistency.
+ * The caller then sets @vr->call and, through the device, @vr->q.kick,
+ * and calls vbus_vringh_cleanup() before initialising @vr again. Rings
+ * that @iotlb does not map are not refused here: the queue reports them
+ * broken at its first pop, like any other inconsistency. Sleeps.
  */
 void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
 		      u64 desc, u64 avail, u64 used,
@@ -270,17 +356,14 @@ void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
 {
 	unsigned int i;
 
-	vr->avail = NULL;
-	vr->used = NULL;
-	if (vbus_vringh_translate(iotlb, desc, 16ULL * num)) {
-		vr->avail = vbus_vringh_translate(iotlb, avail, 6 + 2ULL * num);
-		vr->used = vbus_vringh_translate(iotlb, used, 6 + 8ULL * num);
-	}
+	/* The descriptor table is read through @iotlb, by vringh. */
+	vr->avail = vbus_vringh_map(iotlb, avail, 6 + 2ULL * num,
+				    &vr->vmapped[0]);
+	vr->used = vbus_vringh_map(iotlb, used, 6 + 8ULL * num,
+				   &vr->vmapped[1]);
 	/* Both or neither: the notify ops test one. */
-	if (!vr->avail || !vr->used) {
-		vr->avail = NULL;
-		vr->used = NULL;
-	}
+	if (!vr->avail || !vr->used)
+		vbus_vringh_unmap(vr);
 
 	vringh_init_iotlb(&vr->vrh, features, num, true,
 			  (struct vring_desc *)(uintptr_t)desc,
@@ -304,12 +387,16 @@ void vbus_vringh_init(struct vbus_vringh *vr, u64 features, unsigned int num,
 EXPORT_SYMBOL_GPL(vbus_vringh_init);
 
 /**
- * vbus_vringh_cleanup() - free what vringh allocated for long chains
+ * vbus_vringh_cleanup() - free what init mapped and vringh allocated
  * @vr: the queue, no longer used
+ *
+ * Idempotent. Sleeps.
  */
 void vbus_vringh_cleanup(struct vbus_vringh *vr)
 {
 	unsigned int i;
+
+	vbus_vringh_unmap(vr);
 
 	for (i = 0; i < VBUS_VRINGH_SLOTS; i++) {
 		vringh_kiov_cleanup(&vr->iters[i].riov);

@@ -55,11 +55,13 @@ struct vbus_vringh_stats {
  * struct vbus_vringh - device side of one virtqueue
  * @q: what the device model sees
  * @vrh: the ring as vringh reads it
- * @avail: the available ring in the direct map, NULL if the IOTLB does not
- *	map the rings whole; read for its index (which vringh does not
- *	bound), flags and used event
+ * @avail: the available ring in the kernel's address space, NULL if the
+ *	IOTLB does not map both rings; read for its index (which vringh
+ *	does not bound), flags and used event
  * @used: the used ring there, NULL with @avail; its elements, index and
  *	notification fields are written here, not through the IOTLB
+ * @vmapped: vmap()s behind @avail and @used where memory is not
+ *	contiguous, NULL where they are in the direct map
  * @call: called when the driver wants to hear of completions; set by the
  *	connector
  * @iters: iterator per popped buffer
@@ -68,14 +70,16 @@ struct vbus_vringh_stats {
  * @name: "<device>/<index>", for messages
  * @stats: counters; untouched by vbus_vringh_init()
  *
- * Owned by whoever embeds it; valid from vbus_vringh_init() to
- * vbus_vringh_cleanup(), while the ring's memory is.
+ * Owned by whoever embeds it, zeroed before its first vbus_vringh_init();
+ * valid from vbus_vringh_init() to vbus_vringh_cleanup(), while the
+ * ring's memory is (the vmap()s take no page references).
  */
 struct vbus_vringh {
 	struct vbus_queue q;
 	struct vringh vrh;
 	struct vring_avail *avail;
 	struct vring_used *used;
+	void *vmapped[2];
 	struct vbus_callback call;
 	struct vbus_vringh_iter iters[VBUS_VRINGH_SLOTS];
 	DECLARE_BITMAP(busy, VBUS_VRINGH_SLOTS);

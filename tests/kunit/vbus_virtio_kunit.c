@@ -213,6 +213,70 @@ static void vringh_queue_read_and_write(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, q->broken);
 }
 
+/* One IOTLB entry: the page at @iova is @page. */
+static int map_page(struct ring_fixture *f, u64 iova, void *page)
+{
+	return vhost_iotlb_add_range(&f->iotlb, iova, iova + PAGE_SIZE - 1,
+				     virt_to_phys(page), VHOST_MAP_RW);
+}
+
+/*
+ * A process's memory reaches the IOTLB in runs of pinned pages: a ring
+ * that crosses from one mapping into the next works the same (the queue
+ * maps it with vmap()), and one with a page unmapped breaks the queue.
+ */
+static void vringh_queue_rings_across_mappings(struct kunit *test)
+{
+	struct ring_fixture *f = ring_fixture(test, 0);
+	struct vbus_queue *q = &f->vr.q;
+	const u64 iova = BIT_ULL(40);
+	u64 buf_pa = virt_to_phys(f->buf);
+	u8 *mem, *page, *ring;
+	struct vbus_buf buf;
+	u8 out[8];
+
+	mem = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	page = PTR_ALIGN(mem, PAGE_SIZE);
+	/* The available ring starts 2 bytes before the second page. */
+	ring = page + PAGE_SIZE - 16 * RING_NUM - 2;
+	vring_init(&f->vring, RING_NUM, ring, SMP_CACHE_BYTES);
+	vbus_vringh_cleanup(&f->vr);
+	vhost_iotlb_reset(&f->iotlb);
+	KUNIT_ASSERT_EQ(test, map_page(f, iova, page), 0);
+	KUNIT_ASSERT_EQ(test, map_page(f, iova + PAGE_SIZE, page + PAGE_SIZE),
+			0);
+	KUNIT_ASSERT_EQ(test, vhost_iotlb_add_range(&f->iotlb, buf_pa,
+						    buf_pa + BUF_SIZE - 1,
+						    buf_pa, VHOST_MAP_RW), 0);
+	vbus_vringh_init(&f->vr, FEATURES, RING_NUM, iova + (ring - page),
+			 iova + ((u8 *)f->vring.avail - page),
+			 iova + ((u8 *)f->vring.used - page),
+			 &f->iotlb, &f->iotlb_lock);
+	KUNIT_EXPECT_NOT_NULL(test, f->vr.vmapped[0]);
+
+	memset(f->buf, 0xcd, 8);
+	set_desc(f, 0, buf_pa, 8, 0, 0);
+	post(f, 0);
+	KUNIT_ASSERT_EQ(test, q_pop(q, &buf), 0);
+	KUNIT_EXPECT_EQ(test, q_read(q, &buf, out, 8), 0);
+	KUNIT_EXPECT_EQ(test, out[7], 0xcd);
+	KUNIT_EXPECT_EQ(test, q_push(q, &buf, 0), 0);
+	KUNIT_EXPECT_EQ(test, __virtio16_to_cpu(true, f->vring.used->idx), 1);
+	KUNIT_EXPECT_FALSE(test, q->broken);
+
+	/* The second page unmapped: nothing is served from half a ring. */
+	vbus_vringh_cleanup(&f->vr);
+	vhost_iotlb_del_range(&f->iotlb, iova + PAGE_SIZE,
+			      iova + 2 * PAGE_SIZE - 1);
+	vbus_vringh_init(&f->vr, FEATURES, RING_NUM, iova + (ring - page),
+			 iova + ((u8 *)f->vring.avail - page),
+			 iova + ((u8 *)f->vring.used - page),
+			 &f->iotlb, &f->iotlb_lock);
+	KUNIT_EXPECT_EQ(test, q_pop(q, &buf), -EIO);
+	KUNIT_EXPECT_TRUE(test, q->broken);
+}
+
 /* Malformed rings: each must stop the queue, report it, and no more. */
 
 struct bad_vring {
@@ -525,6 +589,7 @@ static void vringh_queue_fuzz(struct kunit *test)
 static struct kunit_case vringh_queue_cases[] = {
 	KUNIT_CASE(vringh_queue_empty),
 	KUNIT_CASE(vringh_queue_read_and_write),
+	KUNIT_CASE(vringh_queue_rings_across_mappings),
 	KUNIT_CASE_PARAM(vringh_queue_malformed, bad_vring_gen_params),
 	KUNIT_CASE(vringh_queue_calls_driver),
 	KUNIT_CASE(vringh_queue_broken_calls_nobody),
