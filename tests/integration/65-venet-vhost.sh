@@ -14,15 +14,7 @@
 D=$CFS/devices/venet
 B=$CFS/buses/vh
 
-# Since 7.x vhost_vdpa holds at most max_iotlb_entries (2048) maps per
-# process; testpmd without hugepages may need one per 4 KiB page once
-# memory is fragmented (seen on its second start).
-if modinfo -p vhost_vdpa 2>/dev/null | grep -q '^max_iotlb_entries'; then
-	# A parameter only takes at load: unload an earlier script's copy.
-	t_check "modprobe vhost_vdpa max_iotlb_entries=131072" sh -c \
-		"modprobe -r vhost_vdpa 2>/dev/null; modprobe vhost_vdpa max_iotlb_entries=131072 &&
-		 grep -qx 131072 /sys/module/vhost_vdpa/parameters/max_iotlb_entries"
-fi
+t_vhost_vdpa
 t_check "modprobe vbus_venet vbus_virtio" sh -c \
 	'modprobe vbus_venet && modprobe vbus_virtio'
 mkdir $D/vh0 $B

@@ -30,6 +30,7 @@ if ! modprobe kvm_amd 2>/dev/null && ! modprobe kvm_intel 2>/dev/null ||
 	t_done
 	exit
 fi
+t_vhost_vdpa
 t_check "modprobe vbus_venet vbus_virtio vhost_net" sh -c \
 	'modprobe vbus_venet && modprobe vbus_virtio && modprobe vhost_net'
 mkdir $D/g0 $B

@@ -214,6 +214,19 @@ t_unload() {
 }
 trap t_teardown EXIT
 
+# vhost_vdpa with room for a map per 4 KiB page of a process: since 7.x it
+# holds at most max_iotlb_entries (2048) per process, and memory pinned
+# without hugepages is rarely contiguous (testpmd; a 512 MiB QEMU guest
+# needs 131072 and more). A parameter only takes at load: an earlier
+# script's copy is unloaded first. Nothing to do before 7.x.
+t_vhost_vdpa() {
+	modinfo -p vhost_vdpa 2>/dev/null | grep -q '^max_iotlb_entries' ||
+		return 0
+	t_check "modprobe vhost_vdpa max_iotlb_entries=262144" sh -c \
+		"modprobe -r vhost_vdpa 2>/dev/null; modprobe vhost_vdpa max_iotlb_entries=262144 &&
+		 grep -qx 262144 /sys/module/vhost_vdpa/parameters/max_iotlb_entries"
+}
+
 # t_iperf_server NS PORT: a one-shot iperf3 server in NS, ready.
 t_iperf_server() {
 	ip netns exec "$1" iperf3 -s -D -1 -p "$2" >/dev/null 2>&1

@@ -110,12 +110,15 @@ timeout --foreground "${VM_TIMEOUT:-4200}" "$@" -serial stdio </dev/null |
 	tee "$console" || true
 
 splat='BUG:|WARNING:|KASAN|UBSAN|Oops|Kernel panic|INFO: task .* blocked|general protection|ODEBUG|list_(add|del) corruption|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU|DEADLOCK|watchdog: BUG|refcount_t:'
-if grep -Eq "$splat" "$console" "$out/dmesg" 2>/dev/null; then
-	echo "run: KERNEL SPLAT in the VM:" >&2
-	grep -Eh -A25 "$splat" "$out/dmesg" 2>/dev/null | head -120 >&2 ||
-		grep -Eh -A25 "$splat" "$console" | head -120 >&2
+# The kernel's log if it is there; else the console (a splat before the
+# script ran, or one that a test printed).
+for f in "$out/dmesg" "$console"; do
+	grep -Eq "$splat" "$f" 2>/dev/null || continue
+	echo "run: KERNEL SPLAT in the VM (in its ${f##*/}):" >&2
+	grep -Eh -A25 "$splat" "$f" | head -120 >&2
 	status=1
-fi
+	break
+done
 if [ -s "$out/kmemleak" ]; then
 	echo "run: KMEMLEAK reports leaks:" >&2
 	head -60 "$out/kmemleak" >&2
