@@ -6,6 +6,9 @@
 # for the virtio path; then DPDK's testpmd over the vhost connector against
 # the same testpmd on vdpa_sim_net. Writes rows to $VBUS_OUT/bench.json.
 set -u
+# BENCH_* from make bench's environment (tests/bench/bench.sh).
+# shellcheck disable=SC1091
+[ -f "$VBUS_OUT/bench.env" ] && . "$VBUS_OUT/bench.env"
 KVER=$(uname -r)
 CFS=/sys/kernel/config/vbus
 PKTS=${BENCH_PKTS:-300000}
@@ -64,29 +67,45 @@ pps() {	# pps C_DEV H_DEV UNOWNED_ADDR
 	pktgen_pps c "$1" "$3" h "$2"
 }
 
-tcp() {	# tcp H_ADDR: single-stream throughput, client to host, Mbit/s
-	ip netns exec h iperf3 -s -1 -D -p 5301 >/dev/null 2>&1
-	sleep 1
-	ip netns exec c iperf3 -c "$1" -p 5301 -t "$SECS" -O 1 -J |
-		jq '.end.sum_received.bits_per_second / 1e6 | floor'
+# iperf3 pinned, client on CPU 0 and server on CPU 1, when there are two:
+# unpinned, where the scheduler puts them moves one run by half.
+PIN=
+[ "$(nproc)" -ge 2 ] && PIN="-A 0,1"
+
+# tcp H_ADDR: single-stream throughput, client to host, Mbit/s: the median
+# of $RUNS runs.
+tcp() {
+	for _ in $(seq "$RUNS"); do
+		ip netns exec h iperf3 -s -1 -D -p 5301 >/dev/null 2>&1
+		sleep 1
+		# shellcheck disable=SC2086 # $PIN is two words or none
+		ip netns exec c iperf3 -c "$1" -p 5301 -t "$SECS" -O 1 $PIN -J |
+			jq '.end.sum_received.bits_per_second / 1e6 | floor'
+	done | sort -n | sed -n "$(((RUNS + 1) / 2))p"
 }
 
-rtt() {	# rtt ADDR [NETNS]: "mean p99" in microseconds, 500 back-to-back pings
-	${2:+ip netns exec "$2"} ping -c 500 -i 0 -W 1 "$1" |
-		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n |
+# rtt ADDR [NETNS]: "mean p50 p99" in microseconds over $RUNS rounds of
+# 500 back-to-back pings (the mean moves with a few stalls of the TCG VM,
+# the median does not).
+rtt() {
+	for _ in $(seq "$RUNS"); do
+		${2:+ip netns exec "$2"} ping -c 500 -i 0 -W 1 "$1"
+	done | sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n |
 		awk '{ v[NR] = $1 * 1000; s += v[NR] }
-		     END { if (NR) printf "%d %d\n", s / NR, v[int(NR * 0.99 + 0.5)] }'
+		     END { if (NR) printf "%d %d %d\n", s / NR,
+				v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)] }'
 }
 
 measure() {	# measure PATH C_DEV H_DEV SUBNET
 	p=$(pps "$2" "$3" "$4.9")
 	t=$(tcp "$4.1")
 	set -- "$1" "$p" "$t" $(rtt "$4.1" c)
-	echo "bench: $1: pps_64=$2 tcp_mbps=$3 rtt_us_mean=$4 rtt_us_p99=$5"
+	echo "bench: $1: pps_64=$2 tcp_mbps=$3 rtt_us_mean=$4 rtt_us_p50=$5 rtt_us_p99=$6"
 	jq -cn --arg path "$1" --arg kver "$KVER" --argjson pps "${2:-0}" \
-		--argjson tcp "${3:-0}" --argjson mean "${4:-0}" --argjson p99 "${5:-0}" \
+		--argjson tcp "${3:-0}" --argjson mean "${4:-0}" \
+		--argjson p50 "${5:-0}" --argjson p99 "${6:-0}" \
 		'{path: $path, kver: $kver, pps_64: $pps, tcp_mbps: $tcp,
-		  rtt_us_mean: $mean, rtt_us_p99: $p99}' >>"$rows"
+		  rtt_us_mean: $mean, rtt_us_p50: $p50, rtt_us_p99: $p99}' >>"$rows"
 }
 
 modprobe pktgen
@@ -142,6 +161,13 @@ jq -cn --arg kver "$KVER" --argjson pps "${p:-0}" \
 	'{path: "vdpa_sim_net", kver: $kver, pps_64: $pps, tcp_mbps: null,
 	  rtt_us_mean: null, rtt_us_p99: null}' >>"$rows"
 
+# BENCH_LOCAL=1: the paths above only (no DPDK, no nested guests), a few
+# minutes a run, for comparing one change over several runs.
+if [ "${BENCH_LOCAL:-0}" = 1 ]; then
+	jq -s . "$rows" >"$VBUS_OUT/bench.json"
+	exit 0
+fi
+
 # DPDK's testpmd over vhost-vdpa: txonly into venet's host netdev, and
 # pktgen from the host netdev into testpmd (rxonly); the anchor, the same
 # testpmd txonly on vdpa_sim_net. Each rate is read where the frames are
@@ -158,7 +184,7 @@ txonly_pps() {
 	echo $(((b - a) / SECS))
 }
 if modinfo -p vhost_vdpa | grep -q '^max_iotlb_entries'; then
-	modprobe vhost_vdpa max_iotlb_entries=131072
+	modprobe vhost_vdpa max_iotlb_entries=262144
 else
 	modprobe vhost_vdpa
 fi
@@ -234,17 +260,19 @@ guest_row() {
 	[ "${_ns:-0}" -gt 0 ] && _pps=$((${_n:-0} * 1000000000 / _ns))
 	_up=$(guest_val "$_o" tcp_up) _down=$(guest_val "$_o" tcp_down)
 	set -- "$1" "$_pps" "${_up:-0}" "${_down:-0}" $_rtt
-	echo "bench: $1: pps_64=$2 tcp_bps=$3 tcp_bps_down=$4 rtt_us_mean=${5:-} rtt_us_p99=${6:-} (guest booted in $(guest_val "$_o" boot) s; TCP runs up $(guest_val "$_o" tcp_up_runs), down $(guest_val "$_o" tcp_down_runs); host tx_dropped ${_drop:--})"
+	echo "bench: $1: pps_64=$2 tcp_bps=$3 tcp_bps_down=$4 rtt_us_mean=${5:-} rtt_us_p50=${6:-} rtt_us_p99=${7:-} (guest booted in $(guest_val "$_o" boot) s; TCP runs up $(guest_val "$_o" tcp_up_runs), down $(guest_val "$_o" tcp_down_runs); host tx_dropped ${_drop:--})"
 	# A guest killed after its last go leaves only its console (CRLF).
 	tr -d '\r' <"$_o" | grep -qx done ||
 		{ echo "bench: $1: the guest did not finish:"; cat "$_o"; }
 	# Mbit/s with two decimals: a nested guest under TCG moves a few.
 	jq -cn --arg path "$1" --arg kver "$KVER" --argjson pps "$2" \
 		--argjson tcp "$3" --argjson down "$4" \
-		--argjson mean "${5:-null}" --argjson p99 "${6:-null}" \
+		--argjson mean "${5:-null}" --argjson p50 "${6:-null}" \
+		--argjson p99 "${7:-null}" \
 		'def mbps: . / 10000 | floor / 100;
 		{path: $path, kver: $kver, pps_64: $pps, tcp_mbps: ($tcp | mbps),
-		 tcp_mbps_down: ($down | mbps), rtt_us_mean: $mean, rtt_us_p99: $p99}' >>"$rows"
+		 tcp_mbps_down: ($down | mbps), rtt_us_mean: $mean, rtt_us_p50: $p50,
+		 rtt_us_p99: $p99}' >>"$rows"
 }
 if modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null; then
 	modprobe vhost_net

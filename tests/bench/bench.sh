@@ -14,19 +14,31 @@ kdir=$("$top/tests/vm/kernel.sh" "$kver" bench)
 make -s -C "$kdir" M="$top" modules
 out=$(mktemp -d "$cache/bench.XXXXXX")
 trap 'rm -rf "$out"' EXIT
+# The VM sees none of this environment: the BENCH_* settings go in a file.
+for v in BENCH_PKTS BENCH_SECS BENCH_RUNS BENCH_GUEST_PKTS BENCH_LOCAL; do
+	eval "x=\${$v:-}"
+	case $x in
+	'') ;;
+	*[!0-9]*) echo "bench: $v must be a number, not '$x'" >&2; exit 2 ;;
+	*) echo "$v=$x" ;;
+	esac
+done >"$out/bench.env"
 VBUS_OUT=$out sh "$top/tests/vm/run.sh" "$kver" bench "$here/bench-in-vm.sh"
 cp "$out/bench.json" "$json"
 
 echo
-printf '%-14s %10s %8s %10s %9s %9s %8s %9s\n' path pps_64 ratio tcp_mbps ratio rtt_mean ratio rtt_p99
-jq -r '(.[] | select(.path == "veth")) as $a |
+printf '%-14s %9s %6s %9s %6s %9s %6s %9s %6s %9s\n' path pps_64 ratio \
+	tcp_mbps ratio rtt_mean ratio rtt_p50 ratio rtt_p99
+jq -r 'def r(a; b): if (a // 0) > 0 and (b // 0) > 0
+		then (a / b * 100 | floor / 100) else "-" end;
+	(.[] | select(.path == "veth")) as $a |
 	.[] | select(.tcp_mbps and (.path | startswith("guest-") | not)) |
-	[.path, .pps_64, (.pps_64 / $a.pps_64 * 100 | floor / 100),
-	 .tcp_mbps, (.tcp_mbps / $a.tcp_mbps * 100 | floor / 100),
-	 .rtt_us_mean, (.rtt_us_mean / $a.rtt_us_mean * 100 | floor / 100),
-	 .rtt_us_p99] | @tsv' "$json" |
-	while IFS="$(printf '\t')" read -r p a b c d e f g; do
-		printf '%-14s %10s %8s %10s %9s %9s %8s %9s\n' "$p" "$a" "$b" "$c" "$d" "$e" "$f" "$g"
+	[.path, .pps_64, r(.pps_64; $a.pps_64), .tcp_mbps, r(.tcp_mbps; $a.tcp_mbps),
+	 .rtt_us_mean, r(.rtt_us_mean; $a.rtt_us_mean),
+	 .rtt_us_p50, r(.rtt_us_p50; $a.rtt_us_p50), .rtt_us_p99] | @tsv' "$json" |
+	while IFS="$(printf '\t')" read -r p a b c d e f g h i; do
+		printf '%-14s %9s %6s %9s %6s %9s %6s %9s %6s %9s\n' \
+			"$p" "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h" "$i"
 	done
 jq -r '(.[] | select(.path == "vdpa_sim_net")) as $s |
 	(.[] | select(.path == "venet-virtio")) as $v |
