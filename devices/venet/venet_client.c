@@ -14,8 +14,11 @@
  * ndo_stop after the device is closed. @up says whether it exists, and
  * whether NAPI is enabled; an MTU change while up lays it out again.
  *
- * TX: xmit (under the netdev TX lock) fills the next slot and kicks; NAPI
- * reaps completions. RX: NAPI takes filled buffers and posts them again.
+ * TX: xmit (under the netdev TX lock) reaps completions, fills the next
+ * slot and kicks. The device notifies TX completions only while the ring
+ * is full (the queue stopped), as virtio_net without TX NAPI: a frame's
+ * completion would otherwise schedule NAPI a second time per round trip.
+ * RX: NAPI takes filled buffers and posts them again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -67,7 +70,8 @@ struct venet_cring {
  * @features: VIRTIO_NET_F_* accepted at probe
  * @host_up: the host interface is up (config status; rtnl)
  * @up: the device is started on @region and NAPI enabled (rtnl)
- * @napi: RX and TX completion processing
+ * @tx_notify: TX completions are notified (xmit's, under the TX lock)
+ * @napi: RX, and waking a TX queue stopped on a full ring
  * @rx: frames from the device
  * @tx: frames to the device
  */
@@ -79,6 +83,7 @@ struct venet_client {
 	u64 features;
 	bool host_up;
 	bool up;
+	bool tx_notify;
 	struct napi_struct napi;
 	struct venet_cring rx, tx;
 };
@@ -98,15 +103,51 @@ static u32 next_slot(struct venet_cring *r)
 	return r->ioq.head & (VENET_RING_SIZE - 1);
 }
 
+/* TX completions, reaped by xmit alone (under the TX lock). */
+static u32 venet_client_tx_room(struct venet_client *c)
+{
+	struct vbus_ioq_client *ioq = &c->tx.ioq;
+	u32 slot, len;
+
+	while (!vbus_ioq_client_reap(ioq, &slot, &len))
+		;
+	return VENET_RING_SIZE - (ioq->head - ioq->used_tail);
+}
+
+/*
+ * The ring is full: stop, and ask for a notification of the next
+ * completion. One may have come meanwhile: look again after asking.
+ */
+static void venet_client_tx_stop(struct venet_client *c)
+{
+	netif_stop_queue(c->ndev);
+	/* stopped before notifications are on; pairs with the poll's wake */
+	smp_mb__after_atomic();
+	c->tx_notify = true;
+	vbus_shm_signal_enable(&c->tx.ioq.signal);
+	if (venet_client_tx_room(c))
+		netif_wake_queue(c->ndev);
+}
+
 static netdev_tx_t venet_client_xmit(struct sk_buff *skb,
 				     struct net_device *ndev)
 {
 	struct venet_client *c = netdev_priv(ndev);
 	struct venet_cring *r = &c->tx;
-	u32 slot = next_slot(r);
-	void *buf = c->region + slot_addr(r, slot);
 	unsigned int len = skb->len;
+	void *buf;
+	u32 slot;
 
+	if (c->tx_notify) {
+		vbus_shm_signal_disable(&r->ioq.signal);
+		c->tx_notify = false;
+	}
+	if (!venet_client_tx_room(c)) {
+		venet_client_tx_stop(c);
+		return NETDEV_TX_BUSY;
+	}
+	slot = next_slot(r);
+	buf = c->region + slot_addr(r, slot);
 	if (VENET_HDR_LEN + len > r->buf_size || len < ETH_HLEN ||
 	    virtio_net_hdr_from_skb(skb, buf, true, false, 0)) {
 		ndev->stats.tx_dropped++;
@@ -118,30 +159,18 @@ static netdev_tx_t venet_client_xmit(struct sk_buff *skb,
 	vbus_ioq_client_post(&r->ioq, slot_addr(r, slot), VENET_HDR_LEN + len);
 	vbus_ioq_client_publish(&r->ioq);
 	dev_sw_netstats_tx_add(ndev, 1, len);
-
-	if (r->ioq.head - READ_ONCE(r->ioq.used_tail) >= VENET_RING_SIZE) {
-		netif_stop_queue(ndev);
-		/* Recheck after stopping: NAPI may have reaped meanwhile. */
-		smp_mb();
-		if (r->ioq.head - READ_ONCE(r->ioq.used_tail) < VENET_RING_SIZE)
-			netif_wake_queue(ndev);
-	}
+	if (!venet_client_tx_room(c))
+		venet_client_tx_stop(c);
 out:
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
 }
 
-static void venet_client_reap_tx(struct venet_client *c)
+/* A TX completion notified: xmit reaps it once woken. */
+static void venet_client_tx_wake(struct venet_client *c)
 {
-	u32 slot, len, n = 0;
-
-	while (!vbus_ioq_client_reap(&c->tx.ioq, &slot, &len))
-		n++;
-	if (!n)
-		return;
-	/* used_tail before the queue state; pairs with xmit's recheck */
-	smp_mb();
-	if (netif_queue_stopped(c->ndev))
+	if (netif_queue_stopped(c->ndev) &&
+	    vbus_ioq_client_pending(&c->tx.ioq))
 		netif_wake_queue(c->ndev);
 }
 
@@ -190,16 +219,13 @@ static int venet_client_poll(struct napi_struct *napi, int budget)
 	int done;
 
 	vbus_shm_signal_take(&c->rx.ioq.signal);
-	vbus_shm_signal_take(&c->tx.ioq.signal);
-	venet_client_reap_tx(c);
+	if (vbus_shm_signal_take(&c->tx.ioq.signal))
+		venet_client_tx_wake(c);
 	done = venet_client_rx(c, budget);
-	if (done < budget && napi_complete_done(napi, done)) {
-		bool more = vbus_shm_signal_enable(&c->rx.ioq.signal);
-
-		more |= vbus_shm_signal_enable(&c->tx.ioq.signal);
-		if (more || vbus_ioq_client_pending(&c->rx.ioq))
-			napi_schedule(napi);
-	}
+	if (done < budget && napi_complete_done(napi, done) &&
+	    (vbus_shm_signal_enable(&c->rx.ioq.signal) ||
+	     vbus_ioq_client_pending(&c->rx.ioq)))
+		napi_schedule(napi);
 	return done;
 }
 
@@ -280,6 +306,8 @@ static int venet_client_up(struct venet_client *c, u32 mtu)
 		ret = vbus_proxy_start(c->pdev);
 	if (ret)
 		goto err_close;
+	/* vbus_ioq_client_init() left them on; the first xmit turns them off. */
+	c->tx_notify = true;
 	napi_enable(&c->napi);
 	napi_schedule(&c->napi);
 	c->up = true;
