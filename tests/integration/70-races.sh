@@ -7,39 +7,23 @@
 . "$(dirname "$0")/lib.sh"
 
 if [ "${STRESS:-0}" = 1 ]; then
-	N_LINK=3000 N_CONN=500 N_RMMOD=300 N_UNPLUG=1000 N_NETDEV=200
+	N_LINK=3000 N_CONN=500 N_RMMOD=100 N_UNPLUG=1000 N_NETDEV=50
 else
 	N_LINK=150 N_CONN=30 N_RMMOD=20 N_UNPLUG=20 N_NETDEV=10
 fi
 D=$CFS/devices/ref
+RACES="python3 $VBUS_SRC/tests/tools/races.py"
 B=$CFS/buses/race
 t_check "modprobe vbus_ref vbus_testconn vbus_native vbus_ref_client" sh -c \
 	'modprobe vbus_ref && modprobe vbus_testconn && modprobe vbus_native &&
 	 modprobe vbus_ref_client'
 mkdir $B
 
-# ln -s into a bus racing rmdir of the device: either the link is made
-# and the device stays (rmdir refused), or neither is left.
-link_vs_rmdir() {
-	i=0
-	while [ $i -lt "$N_LINK" ]; do
-		i=$((i + 1))
-		mkdir $D/r$i || return 1
-		ln -s $D/r$i $B/devices/r$i 2>/dev/null &
-		rmdir $D/r$i 2>/dev/null
-		wait
-		if [ -L $B/devices/r$i ]; then
-			[ -d $D/r$i ] || { echo "r$i: link without device"; return 1; }
-			rm $B/devices/r$i && rmdir $D/r$i || return 1
-		fi
-		[ -d $D/r$i ] && rmdir $D/r$i
-		[ -e /sys/bus/vbus/devices/r$i ] && sleep 0.2
-		[ -e /sys/bus/vbus/devices/r$i ] &&
-			{ echo "r$i: still registered after rmdir"; return 1; }
-	done
-	return 0
-}
-t_check "$N_LINK x ln -s racing rmdir: consistent, nothing left" link_vs_rmdir
+# ln -s into a bus racing rmdir of the device (two threads released
+# together): either the link is made and the device stays (rmdir
+# refused), or neither is left.
+t_check "$N_LINK x ln -s racing rmdir: consistent, nothing left" \
+	$RACES link-rmdir $D $B "$N_LINK"
 t_eq "no device left on the bus" "" "$(ls $B/devices)"
 
 # Connect racing hot-plug and hot-unplug of the same device.
@@ -96,22 +80,14 @@ unplug_under_traffic() {	# unplug_under_traffic CONNECTOR
 	put $CFS/buses/u/connector "$1" || return 1
 	ip netns exec h ping -f -q 10.96.0.2 >/dev/null 2>&1 &
 	flood=$!
-	i=0
-	while [ $i -lt "$N_UNPLUG" ]; do
-		i=$((i + 1))
-		ln -s $CFS/devices/venet/u0 $CFS/buses/u/devices/u0 || break
-		c=$(client_if "$1")
-		[ -n "$c" ] || { echo "no client interface ($i)"; break; }
-		ip addr add 10.96.0.2/24 dev "$c" && ip link set "$c" up ||
-			break
-		[ $((i % 10)) = 1 ] && sleep 0.2
-		rm $CFS/buses/u/devices/u0 || break
-	done
+	$RACES unplug $CFS/devices/venet/u0 $CFS/buses/u "$1" 10.96.0.2/24 \
+		"$N_UNPLUG"
+	rc=$?
 	kill $flood
 	wait $flood 2>/dev/null
 	[ -L $CFS/buses/u/devices/u0 ] && rm $CFS/buses/u/devices/u0
 	put $CFS/buses/u/connector none
-	[ $i = "$N_UNPLUG" ] && [ ! -L $CFS/buses/u/devices/u0 ]
+	[ $rc = 0 ] && [ ! -L $CFS/buses/u/devices/u0 ]
 }
 t_check "$N_UNPLUG x hot-plug and unplug under a ping flood, native" \
 	unplug_under_traffic native
