@@ -79,7 +79,7 @@ check: deps
 # The long versions: every fault point, 10,000 fuzzed rings per queue,
 # thousands of races and unplugs. Not part of make check.
 stress: deps
-	VBUS_STRESS=1 VM_TIMEOUT=$${VM_TIMEOUT:-7200} sh $(VM)/check.sh $(KVER)
+	VBUS_STRESS=1 VM_TIMEOUT=$${VM_TIMEOUT:-9000} sh $(VM)/check.sh $(KVER)
 
 # Debian packages vbus-dkms and vbus-utils, checked by lintian, in deb/.
 deb: deps

@@ -64,8 +64,10 @@
  *	across a reset (QEMU reads it after one), set by set_vq_state. A
  *	stop saves the used index: buffers are completed in the order they
  *	were taken, so those taken and not completed are taken again.
- * @cb: what the driver wants run on completions; replaced with
- *	WRITE_ONCE while the queue runs, read with READ_ONCE
+ * @cb: what the driver wants run on completions; may be replaced while
+ *	the queue runs (set_vq_cb), so vbus_vdpa_call() reads a function
+ *	and its data as a pair, never one registration's function with
+ *	another's data
  */
 struct vbus_vdpa_vq {
 	struct vbus_vringh vr;
@@ -161,14 +163,26 @@ EXPORT_SYMBOL_GPL(vbus_virtio_features_ok);
 
 /* Data path. */
 
-/* The device completed buffers: the driver's interrupt. */
+/*
+ * The device completed buffers: the driver's interrupt. The data read is
+ * the function's if the function is unchanged after it: set_vq_cb clears
+ * the function before it changes the data (pairs with its barriers).
+ */
 static void vbus_vdpa_call(void *priv)
 {
 	struct vbus_vdpa_vq *vq = priv;
-	irqreturn_t (*fn)(void *data) = READ_ONCE(vq->cb.callback);
+	irqreturn_t (*fn)(void *data);
+	void *data;
 
-	if (fn)
-		fn(READ_ONCE(vq->cb.private));
+	do {
+		/* pairs with set_vq_cb's release */
+		fn = smp_load_acquire(&vq->cb.callback);
+		if (!fn)
+			return;
+		data = READ_ONCE(vq->cb.private);
+		smp_rmb();	/* the data before the function's re-read */
+	} while (READ_ONCE(vq->cb.callback) != fn);
+	fn(data);
 }
 
 static void vbus_vdpa_kick_vq(struct vdpa_device *vdpa, u16 idx)
@@ -298,10 +312,12 @@ static void vbus_vdpa_set_vq_cb(struct vdpa_device *vdpa, u16 idx,
 	if (idx >= vv->ops->num_queues)
 		return;
 	vq = &vv->vqs[idx];
-	/* May change under a running queue: vbus_vdpa_call() reads once. */
+	/* May change under a running queue: see vbus_vdpa_call(). */
 	WRITE_ONCE(vq->cb.callback, NULL);
+	smp_wmb();	/* no function before the data changes */
 	WRITE_ONCE(vq->cb.private, cb->private);
-	WRITE_ONCE(vq->cb.callback, cb->callback);
+	/* the data before the function that uses it */
+	smp_store_release(&vq->cb.callback, cb->callback);
 }
 
 static void vbus_vdpa_set_vq_ready(struct vdpa_device *vdpa, u16 idx,

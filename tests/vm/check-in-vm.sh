@@ -18,8 +18,9 @@ for ko in "$VBUS_SRC"/*_kunit.ko; do
 	# shellcheck disable=SC2086
 	modprobe "$name" $fuzz || echo "check: modprobe $name failed"
 	dmesg | tail -n +"$((before + 1))" >"$ktap/$name.ktap"
-	grep -E '^\[[ 0-9.]+\] +(# Subtest|(not )?ok [0-9]+ vbus)' "$ktap/$name.ktap" |
-		sed 's/^\[[ 0-9.]*\] *//' || true
+	# Suites, and the fuzz cases' counts (quoted in closing notes).
+	grep -E '^\[[ 0-9.]+\][[:space:]]+(# Subtest|(not )?ok [0-9]+ vbus|# [a-z_]+: [0-9]+ random rings)' "$ktap/$name.ktap" |
+		sed 's/^\[[ 0-9.]*\][[:space:]]*//' || true
 	modprobe -r "$name"
 done
 
