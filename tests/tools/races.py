@@ -10,7 +10,7 @@ each in the TCG test VM), which made 1,000 iterations take most of an
 hour; here an iteration costs what the kernel does.
 
 link-rmdir: mkdir a device, then ln -s it into the bus and rmdir it from
-two threads released together (random skew of a few microseconds):
+two threads released together (a random skew of up to 2,000 loop turns):
 either the link is made and the device stays, or neither is left, and
 nothing stays registered in sysfs.
 
