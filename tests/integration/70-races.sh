@@ -68,12 +68,6 @@ t_check "modprobe venet, its client, the virtio connector and virtio_net" \
 mkdir $CFS/devices/venet/u0 $CFS/buses/u
 ip netns add h
 t_to_ns h u0 10.96.0.1/24
-client_if() {	# the client interface of u0 over connector $1
-	case $1 in
-	native) ls /sys/bus/vbus-proxy/devices/u0/net 2>/dev/null ;;
-	virtio) ls /sys/bus/vdpa/devices/u0/virtio*/net 2>/dev/null ;;
-	esac
-}
 # Traffic both ways the whole time: the host floods the client's address
 # with pings (its RX queue), the client answers (its TX queue).
 unplug_under_traffic() {	# unplug_under_traffic CONNECTOR
@@ -128,7 +122,7 @@ mtu_vs_disconnect() {
 	while [ $i -lt "$N_NETDEV" ]; do
 		i=$((i + 1))
 		put $CFS/buses/u/connector native || return 1
-		c=$(client_if native)
+		c=$(ls /sys/bus/vbus-proxy/devices/u0/net 2>/dev/null)
 		ip link set "$c" up 2>/dev/null
 		(ip link set "$c" mtu 6000; ip link set "$c" mtu 1500) \
 			2>/dev/null &
