@@ -15,7 +15,7 @@ make -s -C "$kdir" M="$top" modules
 out=$(mktemp -d "$cache/bench.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 # The VM sees none of this environment: the BENCH_* settings go in a file.
-for v in BENCH_PKTS BENCH_SECS BENCH_RUNS BENCH_GUEST_PKTS BENCH_LOCAL; do
+for v in BENCH_PKTS BENCH_SECS BENCH_RUNS BENCH_PAIRS BENCH_GUEST_PKTS BENCH_LOCAL; do
 	eval "x=\${$v:-}"
 	case $x in
 	'') ;;
@@ -41,8 +41,7 @@ jq -r 'def r(a; b): if (a // 0) > 0 and (b // 0) > 0
 			"$p" "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h" "$i"
 	done
 jq -r '(.[] | select(.path == "vdpa_sim_net")) as $s |
-	(.[] | select(.path == "venet-virtio")) as $v |
-	"venet-virtio pps_64 / vdpa_sim_net pps_64 (\($s.pps_64)): \($v.pps_64 / $s.pps_64 * 100 | floor / 100)"' "$json"
+	"venet-virtio pps_64 / vdpa_sim_net pps_64 (\($s.pps_64)), median of runs in turn: \($s.venet_virtio_pps_ratio * 100 | floor / 100)"' "$json"
 jq -r '(.[] | select(.path == "dpdk-vdpa_sim_net")) as $s |
 	(.[] | select(.path == "dpdk-venet-vhost")) as $v |
 	"dpdk testpmd txonly: venet-vhost \($v.pps_64) pps / vdpa_sim_net \($s.pps_64) pps: \(if $s.pps_64 > 0 then ($v.pps_64 / $s.pps_64 * 100 | floor / 100) else "n/a" end); pktgen to testpmd over venet-vhost: \($v.pps_64_rx) pps"' "$json"
